@@ -39,3 +39,26 @@ export { wasserstein1d, wasserstein1dRows, powAbs, type Wasserstein1dOptions } f
 export { randomDirections, orthogonalDirections, checkDirections, project, type DirectionOptions } from './projections.js';
 export { sqeuclideanCost, pnormCost, sqeuclideanBlock, costChunks, type CostOptions } from './costs.js';
 export { customGrad1, customGrad2, type GradFunc } from './custom-grad.js';
+export {
+  toFloat64Vector,
+  toFloat64Matrix,
+  matrixToTensor,
+  matrixToArray,
+  type Float64Matrix,
+  type MatrixInput,
+  type VectorInput,
+} from './float64.js';
+export { emd1d, type Emd1dOptions, type Emd1dResult, type PlanEntry } from './emd1d.js';
+export { emd, type EmdOptions, type EmdResult } from './emd.js';
+export {
+  symmetricEigen,
+  sqrtm,
+  sqrtmF64,
+  inverseSqrtm,
+  inverseSqrtmF64,
+  matmulF64,
+  type SymmetricEigen,
+  type SymmetricOptions,
+  type SqrtmOptions,
+} from './linalg.js';
+export { gaussianW2, gaussianMap, type GaussianMap } from './gaussian.js';
