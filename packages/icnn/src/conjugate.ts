@@ -1,0 +1,298 @@
+/**
+ * Batched convex-conjugate solvers: x̂(y) = argmin_x f(x) − ⟨x, y⟩, so f*(y) = ⟨x̂, y⟩ − f(x̂)
+ * and ∇f(x̂) = y at the optimum. As in Amos, *On amortizing convex conjugates for optimal
+ * transport*, ICLR 2023: L-BFGS with a backtracking (Armijo) line search, or Adam with a
+ * cosine-decayed step from 0.1. Every sample of the batch is solved independently (own L-BFGS
+ * memory, own step, own convergence test), with the potential evaluated on the still-active rows
+ * in one batched call per line-search round.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { OTError, checkChoice, checkFinite, checkInteger, checkPositive, toFloatTensor, type TensorLike } from '@ot/core';
+import { scoped, toBatch, type ValueAndGrad } from './potential.js';
+
+/** What a conjugate solver needs of f: its dimension and f, ∇f on a batch. */
+export interface ConjugateTarget {
+  readonly dim: number;
+  valueAndGrad(x: tf.Tensor2D): ValueAndGrad;
+}
+
+export type ConjugateSolver = 'lbfgs' | 'adam';
+
+export interface ConjugateOptions {
+  /** `'lbfgs'` (default) or `'adam'`. */
+  solver?: ConjugateSolver;
+  /** Starting points `[n, d]` (default: y itself, exact for f = ½‖x‖²). */
+  init?: TensorLike;
+  /** Iteration cap (default 100). */
+  maxIter?: number;
+  /** A sample has converged when ‖∇f(x) − y‖_∞ ≤ gtol (default 1e-3). */
+  gtol?: number;
+  /** L-BFGS memory (default 10). */
+  memory?: number;
+  /** Adam's initial step, cosine-decayed to 0 over `maxIter` (default 0.1). */
+  lr?: number;
+  /** Maximum halvings of the L-BFGS step per iteration (default 30). */
+  maxBacktracks?: number;
+}
+
+/** The solution of a batch of conjugate problems (tensors owned by the caller). */
+export interface ConjugateResult {
+  /** x̂(y), `[n, d]`. */
+  readonly x: tf.Tensor2D;
+  /** f*(y) = ⟨x̂, y⟩ − f(x̂), `[n]`. */
+  readonly value: tf.Tensor1D;
+  /** ‖∇f(x̂) − y‖_∞ per sample. */
+  readonly gradNorm: Float32Array;
+  /** Per sample: 1 when it met `gtol`. */
+  readonly converged: Uint8Array;
+  /** Iterations run (the largest over samples). */
+  readonly iterations: number;
+}
+
+const SOLVERS: readonly ConjugateSolver[] = ['lbfgs', 'adam'];
+
+/**
+ * Solves x̂ = argmin_x f(x) − ⟨x, y⟩ for every row of y.
+ *
+ * @param f a potential (any object with `dim` and `valueAndGrad`)
+ * @param y `[n, d]`
+ * @example
+ * ```ts
+ * const { x, value } = conjugate(psi, y, { solver: 'lbfgs', gtol: 1e-4 });
+ * // psi.push(x) ≈ y; value = psi*(y)
+ * ```
+ */
+export function conjugate(f: ConjugateTarget, y: TensorLike, options: ConjugateOptions = {}): ConjugateResult {
+  if (f === null || typeof f !== 'object' || typeof f.valueAndGrad !== 'function' || !Number.isInteger(f.dim)) {
+    throw new OTError('INVALID_ARGUMENT', 'f must be a potential with dim and valueAndGrad(x)');
+  }
+  if (options === null || typeof options !== 'object') throw new OTError('INVALID_ARGUMENT', 'options must be an object');
+  const solver = checkChoice(options.solver ?? 'lbfgs', 'solver', SOLVERS);
+  const maxIter = checkInteger(options.maxIter ?? 100, 'maxIter', 0);
+  const gtol = checkPositive(options.gtol ?? 1e-3, 'gtol');
+  const memory = checkInteger(options.memory ?? 10, 'memory');
+  const lr = checkPositive(options.lr ?? 0.1, 'lr');
+  const maxBacktracks = checkInteger(options.maxBacktracks ?? 30, 'maxBacktracks');
+  const [yData, x0, n] = scoped(() => {
+    const yt = toBatch(y, f.dim, 'y');
+    checkFinite(yt, 'y');
+    let init = yt;
+    if (options.init !== undefined) {
+      init = toFloatTensor(options.init, 'init', 2) as tf.Tensor2D;
+      if (init.shape.join() !== yt.shape.join()) {
+        throw new OTError('SHAPE_MISMATCH', `init must be [${yt.shape}], got [${init.shape}]`);
+      }
+      checkFinite(init, 'init');
+    }
+    return [Float64Array.from(yt.dataSync()), Float64Array.from(init.dataSync()), yt.shape[0]] as const;
+  });
+  const d = f.dim;
+  const state = solver === 'lbfgs' ? lbfgs(f, yData, x0, n, d, { maxIter, gtol, memory, maxBacktracks }) : adam(f, yData, x0, n, d, { maxIter, gtol, lr });
+  const x = tf.tensor2d(Float32Array.from(state.x), [n, d]);
+  const value = tf.tidy(() => {
+    const vg = f.valueAndGrad(x);
+    return tf.sub(tf.sum(tf.mul(x, tf.tensor2d(Float32Array.from(yData), [n, d])), 1), vg.value) as tf.Tensor1D;
+  });
+  return { x, value, gradNorm: state.gradNorm, converged: state.converged, iterations: state.iterations };
+}
+
+interface SolverState {
+  x: Float64Array;
+  gradNorm: Float32Array;
+  converged: Uint8Array;
+  iterations: number;
+}
+
+/** φ_i(x_i) = f(x_i) − ⟨x_i, y_i⟩ and its gradient for the listed rows. */
+function evalRows(f: ConjugateTarget, x: Float64Array, y: Float64Array, rows: readonly number[], d: number): { v: Float64Array; g: Float64Array } {
+  const m = rows.length;
+  const xs = new Float32Array(m * d);
+  rows.forEach((r, k) => {
+    for (let j = 0; j < d; j++) xs[k * d + j] = x[r * d + j] as number;
+  });
+  const [vt, gt] = tf.tidy(() => {
+    const vg = f.valueAndGrad(tf.tensor2d(xs, [m, d]));
+    return [vg.value, vg.grad];
+  });
+  const fv = vt.dataSync();
+  const fg = gt.dataSync();
+  tf.dispose([vt, gt]);
+  const v = new Float64Array(m);
+  const g = new Float64Array(m * d);
+  rows.forEach((r, k) => {
+    let dot = 0;
+    for (let j = 0; j < d; j++) {
+      dot += (x[r * d + j] as number) * (y[r * d + j] as number);
+      g[k * d + j] = (fg[k * d + j] as number) - (y[r * d + j] as number);
+    }
+    v[k] = (fv[k] as number) - dot;
+  });
+  if (!v.every(Number.isFinite) || !g.every(Number.isFinite)) {
+    throw new OTError('NUMERICAL_ERROR', 'the potential returned NaN or Infinity inside the conjugate solver');
+  }
+  return { v, g };
+}
+
+function infNorm(g: Float64Array, offset: number, d: number): number {
+  let m = 0;
+  for (let j = 0; j < d; j++) m = Math.max(m, Math.abs(g[offset + j] as number));
+  return m;
+}
+
+function lbfgs(
+  f: ConjugateTarget,
+  y: Float64Array,
+  x: Float64Array,
+  n: number,
+  d: number,
+  o: { maxIter: number; gtol: number; memory: number; maxBacktracks: number },
+): SolverState {
+  const all = Array.from({ length: n }, (_, i) => i);
+  const first = evalRows(f, x, y, all, d);
+  const v = first.v;
+  const g = first.g;
+  const S: Float64Array[][] = all.map(() => []);
+  const Y: Float64Array[][] = all.map(() => []);
+  const active = new Uint8Array(n).fill(1);
+  const gradNorm = new Float32Array(n);
+  const converged = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    gradNorm[i] = infNorm(g, i * d, d);
+    if ((gradNorm[i] as number) <= o.gtol) [converged[i], active[i]] = [1, 0];
+  }
+  let it = 0;
+  for (; it < o.maxIter; it++) {
+    const rows = all.filter((i) => active[i] === 1);
+    if (rows.length === 0) break;
+    // Two-loop recursion per sample.
+    const p = new Float64Array(n * d);
+    const slope = new Float64Array(n);
+    for (const i of rows) {
+      const q = g.slice(i * d, (i + 1) * d);
+      const s = S[i]!;
+      const yy = Y[i]!;
+      const alpha: number[] = [];
+      for (let k = s.length - 1; k >= 0; k--) {
+        const rho = 1 / dot(yy[k]!, s[k]!);
+        const a = rho * dot(s[k]!, q);
+        alpha[k] = a;
+        for (let j = 0; j < d; j++) q[j]! -= a * yy[k]![j]!;
+      }
+      const gamma = s.length > 0 ? dot(s[s.length - 1]!, yy[yy.length - 1]!) / dot(yy[yy.length - 1]!, yy[yy.length - 1]!) : 1;
+      for (let j = 0; j < d; j++) q[j]! *= gamma;
+      for (let k = 0; k < s.length; k++) {
+        const rho = 1 / dot(yy[k]!, s[k]!);
+        const b = rho * dot(yy[k]!, q);
+        for (let j = 0; j < d; j++) q[j]! += s[k]![j]! * ((alpha[k] as number) - b);
+      }
+      let sl = 0;
+      for (let j = 0; j < d; j++) sl -= (g[i * d + j] as number) * (q[j] as number);
+      if (!(sl < 0)) {
+        // Not a descent direction: drop the memory and use steepest descent.
+        S[i] = [];
+        Y[i] = [];
+        sl = 0;
+        for (let j = 0; j < d; j++) {
+          q[j] = g[i * d + j] as number;
+          sl -= (q[j] as number) ** 2;
+        }
+      }
+      for (let j = 0; j < d; j++) p[i * d + j] = -(q[j] as number);
+      slope[i] = sl;
+    }
+    // Backtracking (Armijo) line search, batched over the samples still searching.
+    const step = new Float64Array(n).fill(1);
+    let pending = rows;
+    const xNew = new Float64Array(x);
+    for (let bt = 0; bt <= o.maxBacktracks && pending.length > 0; bt++) {
+      for (const i of pending) for (let j = 0; j < d; j++) xNew[i * d + j] = (x[i * d + j] as number) + (step[i] as number) * (p[i * d + j] as number);
+      const ev = evalRows(f, xNew, y, pending, d);
+      const still: number[] = [];
+      pending.forEach((i, k) => {
+        const vNew = ev.v[k] as number;
+        if (vNew <= (v[i] as number) + 1e-4 * (step[i] as number) * (slope[i] as number)) {
+          const s = new Float64Array(d);
+          const yk = new Float64Array(d);
+          for (let j = 0; j < d; j++) {
+            s[j] = (xNew[i * d + j] as number) - (x[i * d + j] as number);
+            yk[j] = (ev.g[k * d + j] as number) - (g[i * d + j] as number);
+            x[i * d + j] = xNew[i * d + j] as number;
+            g[i * d + j] = ev.g[k * d + j] as number;
+          }
+          v[i] = vNew;
+          if (dot(s, yk) > 1e-10 * Math.sqrt(dot(yk, yk) * dot(s, s))) {
+            S[i]!.push(s);
+            Y[i]!.push(yk);
+            if (S[i]!.length > o.memory) {
+              S[i]!.shift();
+              Y[i]!.shift();
+            }
+          }
+          gradNorm[i] = infNorm(g, i * d, d);
+          if ((gradNorm[i] as number) <= o.gtol) [converged[i], active[i]] = [1, 0];
+        } else {
+          step[i]! *= 0.5;
+          still.push(i);
+        }
+      });
+      pending = still;
+    }
+    for (const i of pending) active[i] = 0; // line search failed: no further progress possible
+  }
+  return { x, gradNorm, converged, iterations: it };
+}
+
+function adam(
+  f: ConjugateTarget,
+  y: Float64Array,
+  x0: Float64Array,
+  n: number,
+  d: number,
+  o: { maxIter: number; gtol: number; lr: number },
+): SolverState {
+  const yt = tf.tensor2d(Float32Array.from(y), [n, d]);
+  let x = tf.tensor2d(Float32Array.from(x0), [n, d]);
+  let m = tf.zerosLike(x);
+  let s = tf.zerosLike(x);
+  const [b1, b2, eps] = [0.9, 0.999, 1e-8];
+  let it = 0;
+  let gnorm: Float32Array | undefined;
+  const norms = (): Float32Array => {
+    const t = tf.tidy(() => tf.max(tf.abs(tf.sub(f.valueAndGrad(x).grad, yt)), 1));
+    const out = Float32Array.from(t.dataSync());
+    t.dispose();
+    return out;
+  };
+  try {
+    for (; it < o.maxIter; it++) {
+      if (it % 10 === 0) {
+        gnorm = norms();
+        if (gnorm.every((g) => g <= o.gtol)) break;
+      }
+      const lr = o.lr * 0.5 * (1 + Math.cos((Math.PI * it) / o.maxIter));
+      const next = tf.tidy(() => {
+        const g = tf.sub(f.valueAndGrad(x).grad, yt);
+        const m2 = tf.add(tf.mul(m, b1), tf.mul(g, 1 - b1));
+        const s2 = tf.add(tf.mul(s, b2), tf.mul(tf.square(g), 1 - b2));
+        const mh = tf.div(m2, 1 - b1 ** (it + 1));
+        const sh = tf.div(s2, 1 - b2 ** (it + 1));
+        return [tf.sub(x, tf.mul(tf.div(mh, tf.add(tf.sqrt(sh), eps)), lr)), m2, s2] as const;
+      });
+      tf.dispose([x, m, s]);
+      [x, m, s] = next as unknown as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
+    }
+    gnorm = norms();
+    const xd = Float64Array.from(x.dataSync());
+    if (!xd.every(Number.isFinite)) throw new OTError('NUMERICAL_ERROR', 'Adam diverged inside the conjugate solver');
+    const converged = Uint8Array.from(gnorm, (g) => (g <= o.gtol ? 1 : 0));
+    return { x: xd, gradNorm: gnorm, converged, iterations: it };
+  } finally {
+    tf.dispose([yt, x, m, s]);
+  }
+}
+
+function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let s = 0;
+  for (let j = 0; j < a.length; j++) s += (a[j] as number) * (b[j] as number);
+  return s;
+}

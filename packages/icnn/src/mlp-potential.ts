@@ -1,0 +1,163 @@
+/**
+ * Non-convex MLP potential, as used by Amos, *On amortizing convex conjugates for optimal
+ * transport*, ICLR 2023 (w2ot's `PotentialMLP`): ψ(x) = ½·q·‖x‖² + MLP(x). With q = 1 and the
+ * output layer at zero, ∇ψ starts as the identity map. ψ need not be convex, so ∇ψ is a map but
+ * not necessarily the Brenier map; the conjugate solvers still apply where f − ⟨·, y⟩ is bounded
+ * below (the quadratic term helps).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { OTError, checkChoice, checkInteger, checkNumber, randomNormal, toRng, type Seed, type TensorLike } from '@ot/core';
+import { ACTIVATIONS, activate, activateDeriv, assertAlive, checkSizes, flatWeights, mm, nest, toBatch, type Activation, type Potential, type ValueAndGrad } from './potential.js';
+
+export interface MlpPotentialOptions {
+  /** Input dimension d. */
+  dim: number;
+  /** Hidden widths (default `[64, 64, 64]`). */
+  hidden?: number[];
+  /** Hidden activation (default `'celu'`). */
+  activation?: Activation;
+  /** Coefficient q of ½·q·‖x‖² (default 1; ≥ 0). */
+  quadratic?: number;
+  /** Seed of the initialization (the output layer starts at zero). */
+  seed?: Seed;
+}
+
+/**
+ * Weights of an MlpPotential: `layers.{i}.weight` `[out, in]` and `layers.{i}.bias` `[out]`
+ * (PyTorch `nn.Linear` layout), the last layer having `out = 1`.
+ */
+export type MlpPotentialWeights = Record<string, unknown>;
+
+/** A non-convex MLP potential with the {@link Potential} contract. */
+export class MlpPotential implements Potential {
+  readonly dim: number;
+  readonly hidden: readonly number[];
+  readonly activation: Activation;
+  readonly quadratic: number;
+  private readonly weights: tf.Variable[] = []; // [in, out]
+  private readonly biases: tf.Variable[] = [];
+  private disposed = false;
+
+  /**
+   * @example
+   * ```ts
+   * const f = new MlpPotential({ dim: 2, hidden: [64, 64], seed: 0 });
+   * const y = f.push(x); // = x at initialization
+   * ```
+   */
+  constructor(options: MlpPotentialOptions) {
+    if (options === null || typeof options !== 'object') throw new OTError('INVALID_ARGUMENT', 'MlpPotential options must be an object');
+    this.dim = checkInteger(options.dim, 'dim');
+    this.hidden = [...checkSizes(options.hidden ?? [64, 64, 64], 'hidden')];
+    this.activation = checkChoice(options.activation ?? 'celu', 'activation', ACTIVATIONS);
+    this.quadratic = checkNumber(options.quadratic ?? 1, 'quadratic', (v) => v >= 0, 'a number ≥ 0');
+    const rng = toRng(options.seed);
+    const sizes = [this.dim, ...this.hidden, 1];
+    tf.tidy(() => {
+      for (let i = 0; i + 1 < sizes.length; i++) {
+        const [a, b] = [sizes[i] as number, sizes[i + 1] as number];
+        const last = i + 2 === sizes.length;
+        this.weights.push(tf.variable(last ? tf.zeros([a, b]) : tf.mul(randomNormal([a, b], rng), Math.sqrt(1 / a))));
+        this.biases.push(tf.variable(tf.zeros([b])));
+      }
+    });
+  }
+
+  get trainableVariables(): tf.Variable[] {
+    return [...this.weights, ...this.biases];
+  }
+
+  get isDisposed(): boolean {
+    return this.disposed;
+  }
+
+  /** ψ(x): `[n, d]` → `[n]`. */
+  value(x: TensorLike): tf.Tensor1D {
+    assertAlive(this.disposed, 'MlpPotential');
+    return tf.tidy(() => this.evaluate(toBatch(x, this.dim), false).value);
+  }
+
+  /** ∇ψ(x): `[n, d]` → `[n, d]`, differentiable w.r.t. the weights. */
+  push(x: TensorLike): tf.Tensor2D {
+    assertAlive(this.disposed, 'MlpPotential');
+    return tf.tidy(() => this.evaluate(toBatch(x, this.dim), true).grad as tf.Tensor2D);
+  }
+
+  /** ψ(x) and ∇ψ(x) in one pass. */
+  valueAndGrad(x: TensorLike): ValueAndGrad {
+    assertAlive(this.disposed, 'MlpPotential');
+    const r = tf.tidy(() => {
+      const o = this.evaluate(toBatch(x, this.dim), true);
+      return [o.value, o.grad as tf.Tensor2D] as const;
+    });
+    return { value: r[0], grad: r[1] };
+  }
+
+  /** No constraint to restore (the potential is not convex by construction). */
+  convexify(): void {
+    assertAlive(this.disposed, 'MlpPotential');
+  }
+
+  /** The weights ({@link MlpPotentialWeights}). */
+  getWeights(): MlpPotentialWeights {
+    assertAlive(this.disposed, 'MlpPotential');
+    const out: MlpPotentialWeights = {};
+    tf.tidy(() => {
+      this.weights.forEach((w, i) => {
+        const [a, b] = w.shape as [number, number];
+        out[`layers.${i}.weight`] = nest(tf.transpose(w).dataSync(), [b, a]);
+        out[`layers.${i}.bias`] = nest(this.biases[i]!.dataSync(), [b]);
+      });
+    });
+    return out;
+  }
+
+  /** Loads weights in the {@link MlpPotentialWeights} layout; shapes must match. */
+  setWeights(weights: MlpPotentialWeights): void {
+    assertAlive(this.disposed, 'MlpPotential');
+    if (weights === null || typeof weights !== 'object') throw new OTError('INVALID_ARGUMENT', 'weights must be an object');
+    const data = this.weights.map((w, i) => {
+      const [a, b] = w.shape as [number, number];
+      const kw = `layers.${i}.weight`;
+      const kb = `layers.${i}.bias`;
+      if (!(kw in weights) || !(kb in weights)) throw new OTError('INVALID_ARGUMENT', `weights lack '${kw}' or '${kb}'`);
+      return [flatWeights(weights[kw], [b, a], kw), flatWeights(weights[kb], [b], kb)] as const;
+    });
+    tf.tidy(() => {
+      data.forEach(([w, b], i) => {
+        const v = this.weights[i]!;
+        v.assign(tf.transpose(tf.tensor(w, [v.shape[1] as number, v.shape[0] as number], 'float32')));
+        this.biases[i]!.assign(tf.tensor(b, this.biases[i]!.shape, 'float32'));
+      });
+    });
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    tf.dispose(this.trainableVariables);
+  }
+
+  private evaluate(x: tf.Tensor2D, wantGrad: boolean): { value: tf.Tensor1D; grad?: tf.Tensor2D } {
+    const n = x.shape[0];
+    const zs: tf.Tensor[] = [];
+    let h: tf.Tensor2D = x;
+    const L = this.weights.length;
+    for (let i = 0; i < L - 1; i++) {
+      const z = tf.add(mm(h, this.weights[i] as unknown as tf.Tensor2D), this.biases[i]!);
+      zs.push(z);
+      h = activate(this.activation, z) as tf.Tensor2D;
+    }
+    const wl = this.weights[L - 1] as unknown as tf.Tensor2D;
+    const out = tf.reshape(tf.add(mm(h, wl), this.biases[L - 1]!), [n]);
+    const value = tf.add(out, tf.mul(tf.sum(tf.square(x), 1), 0.5 * this.quadratic)) as tf.Tensor1D;
+    if (!wantGrad) return { value };
+    let g: tf.Tensor = tf.reshape(wl, [1, wl.shape[0]]);
+    for (let i = L - 2; i >= 0; i--) {
+      const delta = tf.mul(g, activateDeriv(this.activation, zs[i]!)) as tf.Tensor2D;
+      g = mm(delta, tf.transpose(this.weights[i]!) as tf.Tensor2D);
+    }
+    const grad = tf.add(g, tf.mul(x, this.quadratic)) as tf.Tensor2D;
+    return { value, grad };
+  }
+}

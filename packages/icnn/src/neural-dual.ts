@@ -1,0 +1,255 @@
+/**
+ * Neural dual OT with amortized convex conjugates: Amos, *On amortizing convex conjugates for
+ * optimal transport*, ICLR 2023. The potential f (an ICNN or a non-convex MLP) minimizes the dual
+ *
+ *     E_P f(x) + E_Q f*(y),   f*(y) = ⟨x̂(y), y⟩ − f(x̂(y)),   x̂(y) = argmin_x f(x) − ⟨x, y⟩,
+ *
+ * whose gradient in f's weights is E_P ∇f(x) − E_Q ∇f(x̂) (envelope theorem: x̂ is detached).
+ * x̂ is predicted by an amortization network H(y) = y + MLP(y), optionally fine-tuned by a
+ * conjugate solver started at H(y). H is trained on one of the amortization losses
+ *
+ * - `'objective'`: E_Q[f(H(y)) − ⟨H(y), y⟩] (f fixed),
+ * - `'regression'`: E_Q‖H(y) − x̂(y)‖² (x̂ from the solver, detached),
+ * - `'cycle'`: E_Q‖∇f(H(y)) − y‖².
+ *
+ * ∇f maps P to Q.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { OTError, checkChoice, checkInteger, randomNormal, toRng, type Seed, type TensorLike } from '@ot/core';
+import { conjugate, type ConjugateOptions } from './conjugate.js';
+import { DenseICNN, type DenseICNNOptions } from './dense-icnn.js';
+import { ACTIVATIONS, activate, assertAlive, checkSizes, mm, scoped, toBatch, type Activation, type Potential } from './potential.js';
+import { checkBatches, fitLoop, makeAdam, optimizerStep, type AdamOptions, type FitOptions } from './trainer.js';
+
+export type AmortizationLoss = 'objective' | 'regression' | 'cycle';
+const AMORTIZATIONS: readonly AmortizationLoss[] = ['objective', 'regression', 'cycle'];
+
+export interface AmortizerOptions {
+  dim: number;
+  /** Hidden widths of the MLP (default `[64, 64]`). */
+  hidden?: number[];
+  /** Activation (default `'celu'`). */
+  activation?: Activation;
+  seed?: Seed;
+}
+
+/** The amortization network H(y) = y + MLP(y) (the last layer starts at zero, so H = id). */
+export class Amortizer {
+  readonly dim: number;
+  readonly activation: Activation;
+  private readonly weights: tf.Variable[] = [];
+  private readonly biases: tf.Variable[] = [];
+  private disposed = false;
+
+  /**
+   * @example
+   * ```ts
+   * const h = new Amortizer({ dim: 2, hidden: [64, 64], seed: 0 });
+   * const x0 = h.predict(y); // = y at initialization
+   * ```
+   */
+  constructor(options: AmortizerOptions) {
+    if (options === null || typeof options !== 'object') throw new OTError('INVALID_ARGUMENT', 'Amortizer options must be an object');
+    this.dim = checkInteger(options.dim, 'dim');
+    const hidden = checkSizes(options.hidden ?? [64, 64], 'hidden');
+    this.activation = checkChoice(options.activation ?? 'celu', 'activation', ACTIVATIONS);
+    const rng = toRng(options.seed);
+    const sizes = [this.dim, ...hidden, this.dim];
+    tf.tidy(() => {
+      for (let i = 0; i + 1 < sizes.length; i++) {
+        const [a, b] = [sizes[i] as number, sizes[i + 1] as number];
+        const last = i + 2 === sizes.length;
+        this.weights.push(tf.variable(last ? tf.zeros([a, b]) : tf.mul(randomNormal([a, b], rng), Math.sqrt(1 / a))));
+        this.biases.push(tf.variable(tf.zeros([b])));
+      }
+    });
+  }
+
+  get trainableVariables(): tf.Variable[] {
+    return [...this.weights, ...this.biases];
+  }
+
+  /** H(y): `[n, d]` → `[n, d]`. */
+  predict(y: TensorLike): tf.Tensor2D {
+    assertAlive(this.disposed, 'Amortizer');
+    return tf.tidy(() => {
+      const y0 = toBatch(y, this.dim, 'y');
+      let h: tf.Tensor2D = y0;
+      this.weights.forEach((w, i) => {
+        const z = tf.add(mm(h, w as unknown as tf.Tensor2D), this.biases[i]!) as tf.Tensor2D;
+        h = i + 1 < this.weights.length ? (activate(this.activation, z) as tf.Tensor2D) : z;
+      });
+      return tf.add(y0, h) as tf.Tensor2D;
+    });
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    tf.dispose(this.trainableVariables);
+  }
+}
+
+export interface NeuralDualOptions {
+  /** The potential f (∇f: P → Q); a DenseICNN from `icnn` when omitted. Not disposed when given. */
+  potential?: Potential;
+  /** Options of the DenseICNN built when `potential` is omitted. */
+  icnn?: Omit<DenseICNNOptions, 'seed'>;
+  /** Amortization loss (default `'objective'`). */
+  amortization?: AmortizationLoss;
+  /** Hidden widths of H's MLP (default `[64, 64]`). */
+  amortizerHidden?: number[];
+  /**
+   * Fine-tune H(y) with a conjugate solver before the potential's update (`false` to skip;
+   * default `{ solver: 'lbfgs', maxIter: 20, gtol: 1e-2 }`). Required by `'regression'`.
+   */
+  finetune?: false | Omit<ConjugateOptions, 'init'>;
+  /** Adam settings of f (default lr 1e-3). */
+  optimizer?: AdamOptions;
+  /** Adam settings of H (default lr 1e-3). */
+  amortizerOptimizer?: AdamOptions;
+  seed?: Seed;
+}
+
+/** Losses of one NeuralDual step. */
+export interface NeuralDualStepLosses {
+  /** E_P f(x) + E_Q f*(y) with the (fine-tuned) x̂. */
+  readonly dual: number;
+  /** The amortization loss of H. */
+  readonly amortization: number;
+  /** Fraction of samples on which the solver met its tolerance (1 without fine-tuning). */
+  readonly solverConverged: number;
+}
+
+/**
+ * The amortized neural dual trainer.
+ * @example
+ * ```ts
+ * const nd = new NeuralDual({ potential: new MlpPotential({ dim: 2 }), amortization: 'objective' });
+ * for (let i = 0; i < 1000; i++) nd.step(sampleX(256, rng), sampleY(256, rng));
+ * const yHat = nd.map(x); // ∇f(x)
+ * ```
+ */
+export class NeuralDual {
+  readonly potential: Potential;
+  readonly amortizer: Amortizer;
+  readonly amortization: AmortizationLoss;
+  readonly finetune: false | Omit<ConjugateOptions, 'init'>;
+  private readonly ownsPotential: boolean;
+  private readonly opt: tf.Optimizer;
+  private readonly hOpt: tf.Optimizer;
+  private disposed = false;
+
+  constructor(options: NeuralDualOptions) {
+    if (options === null || typeof options !== 'object') throw new OTError('INVALID_ARGUMENT', 'NeuralDual options must be an object');
+    const rng = toRng(options.seed);
+    this.amortization = checkChoice(options.amortization ?? 'objective', 'amortization', AMORTIZATIONS);
+    const ft = options.finetune ?? { solver: 'lbfgs', maxIter: 20, gtol: 1e-2 };
+    if (ft !== false && (ft === null || typeof ft !== 'object')) throw new OTError('INVALID_ARGUMENT', 'finetune must be false or conjugate options');
+    if (ft === false && this.amortization === 'regression') {
+      throw new OTError('INVALID_ARGUMENT', "amortization 'regression' needs a solver: finetune must not be false");
+    }
+    this.finetune = ft;
+    if (options.potential === undefined && options.icnn === undefined) {
+      throw new OTError('INVALID_ARGUMENT', 'NeuralDual needs a potential or icnn options');
+    }
+    const opt = makeAdam(options.optimizer, 'optimizer');
+    const hOpt = makeAdam(options.amortizerOptimizer, 'amortizerOptimizer');
+    this.ownsPotential = options.potential === undefined;
+    this.potential = options.potential ?? new DenseICNN({ ...options.icnn!, seed: rng.nextSeed() });
+    try {
+      this.amortizer = new Amortizer({ dim: this.potential.dim, hidden: options.amortizerHidden ?? [64, 64], seed: rng.nextSeed() });
+    } catch (e) {
+      if (this.ownsPotential) this.potential.dispose();
+      throw e;
+    }
+    this.opt = opt;
+    this.hOpt = hOpt;
+  }
+
+  get dim(): number {
+    return this.potential.dim;
+  }
+
+  /**
+   * One step: x̂ = H(y) (fine-tuned when enabled), a step of f on E_P f(x) − E_Q f(x̂), then a
+   * step of H on the amortization loss.
+   * @param xBatch `[n, d]` samples of P
+   * @param yBatch `[m, d]` samples of Q
+   */
+  step(xBatch: TensorLike, yBatch: TensorLike): NeuralDualStepLosses {
+    assertAlive(this.disposed, 'NeuralDual');
+    const f = this.potential;
+    return scoped(() => {
+      const [x, y] = checkBatches(xBatch, yBatch, this.dim);
+      let xHat = this.amortizer.predict(y);
+      let converged = 1;
+      if (this.finetune !== false) {
+        const r = conjugate(f, y, { ...this.finetune, init: xHat });
+        xHat = r.x;
+        r.value.dispose();
+        converged = r.converged.reduce((a, b) => a + b, 0) / r.converged.length;
+      }
+      const target = xHat;
+      const [, dual] = optimizerStep(this.opt, f.trainableVariables, () => {
+        const fx = tf.mean(f.value(x));
+        const fHat = tf.mean(f.value(target));
+        const conj = tf.sub(tf.mean(tf.sum(tf.mul(target, y), 1)), fHat);
+        return { total: tf.sub(fx, fHat) as tf.Scalar, parts: [tf.add(fx, conj) as tf.Scalar] };
+      });
+      f.convexify();
+      const [amort] = optimizerStep(this.hOpt, this.amortizer.trainableVariables, () => ({ total: this.amortizationLoss(y, target), parts: [] }));
+      return { dual: dual!, amortization: amort!, solverConverged: converged };
+    });
+  }
+
+  /** The amortization loss of H on y (a scalar; `target` is the solver's x̂ for 'regression'). */
+  amortizationLoss(y: tf.Tensor2D, target?: tf.Tensor2D): tf.Scalar {
+    return tf.tidy(() => {
+      const h = this.amortizer.predict(y);
+      switch (this.amortization) {
+        case 'objective':
+          return tf.mean(tf.sub(this.potential.value(h), tf.sum(tf.mul(h, y), 1))) as tf.Scalar;
+        case 'regression': {
+          if (target === undefined) throw new OTError('INVALID_ARGUMENT', "the 'regression' loss needs the solver's x̂");
+          return tf.mean(tf.sum(tf.square(tf.sub(h, target)), 1)) as tf.Scalar;
+        }
+        case 'cycle':
+          return tf.mean(tf.sum(tf.square(tf.sub(this.potential.push(h), y)), 1)) as tf.Scalar;
+      }
+    });
+  }
+
+  /** Runs {@link NeuralDual.step} on fresh batches. */
+  fit(options: FitOptions<NeuralDualStepLosses>): NeuralDualStepLosses | undefined {
+    return fitLoop((x, y) => this.step(x, y), options);
+  }
+
+  /** ∇f(x): the fitted map P → Q. */
+  map(x: TensorLike): tf.Tensor2D {
+    assertAlive(this.disposed, 'NeuralDual');
+    return this.potential.push(x);
+  }
+
+  /**
+   * x̂(y) ≈ ∇f*(y): the fitted map Q → P (H(y), fine-tuned when enabled).
+   */
+  inverseMap(y: TensorLike): tf.Tensor2D {
+    assertAlive(this.disposed, 'NeuralDual');
+    const h = this.amortizer.predict(y);
+    if (this.finetune === false) return h;
+    const r = conjugate(this.potential, y, { ...this.finetune, init: h });
+    tf.dispose([h, r.value]);
+    return r.x;
+  }
+
+  /** Frees the optimizer state, H, and the potential when the trainer built it. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.opt.dispose();
+    this.hOpt.dispose();
+    this.amortizer.dispose();
+    if (this.ownsPotential) this.potential.dispose();
+  }
+}

@@ -1,0 +1,159 @@
+/**
+ * The contract shared by every potential in `@ot/icnn` (DenseICNN, ConvICNN, MlpPotential):
+ * a scalar function ψ: R^d → R with its gradient map ∇ψ, written as ordinary tensor ops so that
+ * training can differentiate through `push` (W2GN's objective and the cycle losses are functions
+ * of ∇ψ). Brenier: for a convex ψ, ∇ψ is the optimal W2 map from P to (∇ψ)#P.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { OTError, toFloatTensor, type TensorLike } from '@ot/core';
+
+/** Activations of the hidden layers (convex and nondecreasing, as an ICNN needs). */
+export type Activation = 'celu' | 'softplus' | 'relu';
+export const ACTIVATIONS: readonly Activation[] = ['celu', 'softplus', 'relu'];
+
+/** How nonnegative weights are kept nonnegative. */
+export type Positivity = 'clamp' | 'softplus';
+export const POSITIVITIES: readonly Positivity[] = ['clamp', 'softplus'];
+
+/** ψ(x) and ∇ψ(x) computed in one pass. */
+export interface ValueAndGrad {
+  /** ψ(x), `[n]`. */
+  readonly value: tf.Tensor1D;
+  /** ∇ψ(x), `[n, d]`. */
+  readonly grad: tf.Tensor2D;
+}
+
+/** A differentiable scalar potential on R^d. */
+export interface Potential {
+  /** Input dimension d. */
+  readonly dim: number;
+  /** The variables a trainer optimizes. */
+  readonly trainableVariables: tf.Variable[];
+  /** ψ(x): `[n, d]` → `[n]`. */
+  value(x: TensorLike): tf.Tensor1D;
+  /** ∇ψ(x): `[n, d]` → `[n, d]`; differentiable w.r.t. the variables. */
+  push(x: TensorLike): tf.Tensor2D;
+  /** ψ(x) and ∇ψ(x) together (one forward and one backward pass). */
+  valueAndGrad(x: TensorLike): ValueAndGrad;
+  /** Restores the constraints after an optimizer step (clamping; a no-op when not needed). */
+  convexify(): void;
+  /** Frees the variables. */
+  dispose(): void;
+  /** True after `dispose()`. */
+  readonly isDisposed: boolean;
+}
+
+/** Scalar activation σ and its derivative σ' as differentiable tensor ops. */
+export function activate(name: Activation, z: tf.Tensor): tf.Tensor {
+  switch (name) {
+    case 'celu': // celu with α = 1: z for z > 0, e^z − 1 otherwise
+      return tf.add(tf.relu(z), tf.sub(tf.exp(tf.minimum(z, 0)), 1));
+    case 'softplus':
+      return tf.softplus(z);
+    case 'relu':
+      return tf.relu(z);
+  }
+}
+
+/** σ'(z) for {@link activate}. */
+export function activateDeriv(name: Activation, z: tf.Tensor): tf.Tensor {
+  switch (name) {
+    case 'celu':
+      return tf.exp(tf.minimum(z, 0));
+    case 'softplus':
+      return tf.sigmoid(z);
+    case 'relu':
+      return tf.step(z);
+  }
+}
+
+/** softplus⁻¹(w) = log(e^w − 1), for w > 0 (w is floored at `floor`). */
+export function inverseSoftplus(w: number, floor = 1e-6): number {
+  const v = Math.max(w, floor);
+  return v > 20 ? v : Math.log(Math.expm1(v));
+}
+
+/** Converts and checks a batch `[n, dim]` for a potential of dimension `dim`. */
+export function toBatch(x: TensorLike, dim: number, name = 'x'): tf.Tensor2D {
+  const t = toFloatTensor(x, name, 2) as tf.Tensor2D;
+  if (t.shape[1] !== dim) {
+    throw new OTError('SHAPE_MISMATCH', `${name} must be [n, ${dim}], got [${t.shape.join(', ')}]`, { name, shape: t.shape, dim });
+  }
+  return t;
+}
+
+/** Throws `DISPOSED` when an object was disposed. */
+export function assertAlive(disposed: boolean, what: string): void {
+  if (disposed) throw new OTError('DISPOSED', `${what} was used after dispose()`);
+}
+
+/** Checks a list of positive integers (layer sizes). */
+export function checkSizes(v: unknown, name: string): number[] {
+  if (!Array.isArray(v) || v.length === 0 || !v.every((s) => Number.isInteger(s) && (s as number) >= 1)) {
+    throw new OTError('INVALID_ARGUMENT', `${name} must be a non-empty array of integers ≥ 1, got ${JSON.stringify(v)}`, { name });
+  }
+  return v as number[];
+}
+
+/**
+ * `a @ b` whose gradient transposes explicitly (wasm's matMul with transpose flags is very slow,
+ * and tfjs's own matMul gradient uses them).
+ */
+export const mm = tf.customGrad(((a: tf.Tensor2D, b: tf.Tensor2D, save: tf.GradSaveFunc) => {
+  save([a, b]);
+  return {
+    value: tf.matMul(a, b),
+    gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) => {
+      const [sa, sb] = saved as [tf.Tensor2D, tf.Tensor2D];
+      return [tf.matMul(dy, tf.transpose(sb)), tf.matMul(tf.transpose(sa), dy)];
+    },
+  };
+}) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (a: tf.Tensor2D, b: tf.Tensor2D) => tf.Tensor2D;
+
+/** Nested array → Float32Array with a shape check (for weight loading). */
+export function flatWeights(v: unknown, shape: readonly number[], name: string): Float32Array {
+  const out: number[] = [];
+  const walk = (node: unknown, depth: number): void => {
+    if (depth === shape.length) {
+      if (typeof node !== 'number' || !Number.isFinite(node)) {
+        throw new OTError('INVALID_ARGUMENT', `weight ${name} holds a non-finite or non-numeric entry`, { name });
+      }
+      out.push(node);
+      return;
+    }
+    if (!Array.isArray(node) || node.length !== shape[depth]) {
+      throw new OTError('SHAPE_MISMATCH', `weight ${name} must have shape [${shape.join(', ')}]`, { name, shape });
+    }
+    for (const c of node) walk(c, depth + 1);
+  };
+  if (v instanceof tf.Tensor) {
+    if (v.shape.join() !== shape.join()) {
+      throw new OTError('SHAPE_MISMATCH', `weight ${name} must have shape [${shape.join(', ')}], got [${v.shape.join(', ')}]`, { name });
+    }
+    return Float32Array.from(v.dataSync());
+  }
+  walk(v, 0);
+  return Float32Array.from(out);
+}
+
+/** Float32Array of `shape` (row-major) → nested arrays. */
+export function nest(data: ArrayLike<number>, shape: readonly number[]): unknown {
+  const build = (offset: number, depth: number): unknown => {
+    if (depth === shape.length) return data[offset];
+    const n = shape[depth] as number;
+    const stride = shape.slice(depth + 1).reduce((a, b) => a * b, 1);
+    return Array.from({ length: n }, (_, i) => build(offset + i * stride, depth + 1));
+  };
+  return build(0, 0);
+}
+
+/** Runs `fn` in a tidy scope whose result holds no tensors (numbers, typed arrays): every tensor `fn` creates is freed. */
+export function scoped<T>(fn: () => T): T {
+  const engine = tf.engine();
+  engine.startScope();
+  try {
+    return fn();
+  } finally {
+    engine.endScope();
+  }
+}

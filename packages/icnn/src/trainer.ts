@@ -1,0 +1,105 @@
+/**
+ * Pieces shared by the trainers: batch checks, optimizer steps on a variable list, and the
+ * sampling loop behind `fit` (the loop lives here only so that long runs can report progress).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { OTError, checkInteger, checkPositive, toRng, type Rng, type Seed, type TensorLike } from '@ot/core';
+import { toBatch } from './potential.js';
+
+/** Adam settings of a trainer. */
+export interface AdamOptions {
+  /** Learning rate (default 1e-3). */
+  lr?: number;
+  /** Adam β1 (default 0.9). */
+  beta1?: number;
+  /** Adam β2 (default 0.999). */
+  beta2?: number;
+}
+
+/** Draws `[n, d]` samples. */
+export type BatchSampler = (n: number, rng: Rng) => tf.Tensor2D;
+
+/** Progress report of {@link fitLoop}. */
+export interface Progress<L> {
+  /** 1-based iteration number. */
+  readonly iter: number;
+  readonly iters: number;
+  readonly losses: L;
+}
+
+export interface FitOptions<L> {
+  /** Samples of the source measure P. */
+  sampleX: BatchSampler;
+  /** Samples of the target measure Q. */
+  sampleY: BatchSampler;
+  /** Number of steps. */
+  iters: number;
+  /** Batch size (default 256). */
+  batchSize?: number;
+  /** Seed of the batches. */
+  seed?: Seed;
+  /** Called after every step (or every `progressEvery` steps). */
+  onProgress?: (p: Progress<L>) => void;
+  /** Call `onProgress` every this many steps (default 1). */
+  progressEvery?: number;
+}
+
+export function makeAdam(o: AdamOptions | undefined, name: string): tf.AdamOptimizer {
+  const lr = checkPositive(o?.lr ?? 1e-3, `${name}.lr`);
+  const b1 = o?.beta1 ?? 0.9;
+  const b2 = o?.beta2 ?? 0.999;
+  for (const [v, k] of [
+    [b1, 'beta1'],
+    [b2, 'beta2'],
+  ] as const) {
+    if (typeof v !== 'number' || !(v >= 0 && v < 1)) throw new OTError('INVALID_ARGUMENT', `${name}.${k} must be in [0, 1), got ${String(v)}`);
+  }
+  return tf.train.adam(lr, b1, b2);
+}
+
+/** One optimizer step minimizing `loss` over `vars`; returns the loss value(s) read back. */
+export function optimizerStep(opt: tf.Optimizer, vars: tf.Variable[], loss: () => { total: tf.Scalar; parts: tf.Scalar[] }): number[] {
+  let parts: tf.Scalar[] = [];
+  const { value, grads } = tf.variableGrads(() => {
+    const l = loss();
+    parts = l.parts.map((p) => tf.keep(p));
+    return l.total;
+  }, vars);
+  opt.applyGradients(grads);
+  const out = [value, ...parts].map((t) => t.dataSync()[0] as number);
+  tf.dispose([value, ...parts]);
+  tf.dispose(Object.values(grads));
+  if (!out.every(Number.isFinite)) throw new OTError('NUMERICAL_ERROR', 'the training loss became NaN or Infinity');
+  return out;
+}
+
+/** Checks a training batch pair. */
+export function checkBatches(x: TensorLike, y: TensorLike, dim: number): [tf.Tensor2D, tf.Tensor2D] {
+  const xb = toBatch(x, dim, 'xBatch');
+  const yb = toBatch(y, dim, 'yBatch');
+  return [xb, yb];
+}
+
+/** Runs `step` on fresh batches `iters` times. */
+export function fitLoop<L>(step: (x: tf.Tensor2D, y: tf.Tensor2D) => L, o: FitOptions<L>): L | undefined {
+  if (o === null || typeof o !== 'object') throw new OTError('INVALID_ARGUMENT', 'fit options must be an object');
+  if (typeof o.sampleX !== 'function' || typeof o.sampleY !== 'function') {
+    throw new OTError('INVALID_ARGUMENT', 'fit needs sampleX and sampleY functions (n, rng) => [n, d]');
+  }
+  const iters = checkInteger(o.iters, 'iters', 0);
+  const batch = checkInteger(o.batchSize ?? 256, 'batchSize');
+  const every = checkInteger(o.progressEvery ?? 1, 'progressEvery');
+  const rng = toRng(o.seed);
+  let last: L | undefined;
+  for (let it = 1; it <= iters; it++) {
+    const x = o.sampleX(batch, rng);
+    const y = o.sampleY(batch, rng);
+    try {
+      last = step(x, y);
+    } finally {
+      tf.dispose([x, y]);
+    }
+    if (o.onProgress !== undefined && (it % every === 0 || it === iters)) o.onProgress({ iter: it, iters, losses: last });
+  }
+  return last;
+}

@@ -1,0 +1,166 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { describe, expect, it } from 'vitest';
+import { createRng } from '@ot/core';
+import { describeWithBackends, expectNoLeakedTensors, expectTensorsClose, finiteDifferenceGradient, loadFixture } from '@ot/test-utils';
+import { DenseICNN, MlpPotential, W2GN, type Activation, type Potential } from '../src/index.js';
+
+interface RefCase {
+  activation: Activation;
+  dim: number;
+  hidden: number[];
+  rank: number;
+  strongConvexity: number;
+  weights: Record<string, unknown>;
+  x: number[][];
+  c: number[][];
+  value: number[];
+  grad: number[][];
+  paramGradOfPushDotC: Record<string, unknown>;
+}
+
+const refs = await loadFixture<{ cases: RefCase[] }>(import.meta.url, './fixtures/icnn_refs.json');
+
+/** Midpoint convexity gap min over random pairs: (ψ(a)+ψ(b))/2 − ψ((a+b)/2) (≥ 0 for convex ψ). */
+function midpointGap(p: Potential, a: tf.Tensor2D, b: tf.Tensor2D): number {
+  return tf.tidy(() => {
+    const m = tf.div(tf.add(a, b), 2) as tf.Tensor2D;
+    const gap = tf.sub(tf.div(tf.add(p.value(a), p.value(b)), 2), p.value(m));
+    return tf.min(gap).dataSync()[0] as number;
+  });
+}
+
+/** min over pairs of ⟨∇ψ(a) − ∇ψ(b), a − b⟩ (≥ 0 for a monotone gradient). */
+function monotonicityMin(p: Potential, a: tf.Tensor2D, b: tf.Tensor2D): number {
+  return tf.tidy(() => tf.min(tf.sum(tf.mul(tf.sub(p.push(a), p.push(b)), tf.sub(a, b)), 1)).dataSync()[0] as number);
+}
+
+describeWithBackends('DenseICNN', () => {
+  for (const ref of refs.cases) {
+    describe(`${ref.activation}, d = ${ref.dim}, hidden ${ref.hidden}, rank ${ref.rank}`, () => {
+      for (const positivity of ['clamp', 'softplus'] as const) {
+        it(`matches torch float64 values and gradients (${positivity})`, () => {
+          const net = DenseICNN.fromStateDict(ref.weights, { activation: ref.activation, strongConvexity: ref.strongConvexity, positivity });
+          const { value, grad } = net.valueAndGrad(ref.x);
+          expectTensorsClose(value, ref.value, { rtol: 1e-4, atol: 1e-4 });
+          expectTensorsClose(grad, ref.grad, { rtol: 1e-4, atol: 1e-4 });
+          expectTensorsClose(net.push(ref.x), ref.grad, { rtol: 1e-4, atol: 1e-4 });
+          tf.dispose([value, grad]);
+          net.dispose();
+        });
+      }
+
+      it('push is differentiable w.r.t. the weights (torch second-order reference)', () => {
+        const net = DenseICNN.fromStateDict(ref.weights, { activation: ref.activation, strongConvexity: ref.strongConvexity });
+        const x = tf.tensor2d(ref.x);
+        const c = tf.tensor2d(ref.c);
+        const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(net.push(x), c)) as tf.Scalar, net.trainableVariables);
+        // Map variables back to state-dict names through a weight round trip: perturb-free comparison
+        // of the gradient tensors in the PyTorch layout.
+        const names = Object.keys(ref.paramGradOfPushDotC);
+        const vars = net.trainableVariables;
+        const layout = stateDictOrder(ref.hidden.length);
+        for (const name of names) {
+          const idx = layout.indexOf(name);
+          const v = vars[idx]!;
+          let g = grads[v.name];
+          expect(g, name).toBeDefined();
+          const ref2 = ref.paramGradOfPushDotC[name] as number[] | number[][] | number[][][];
+          if (name.endsWith('.weight') && !name.startsWith('final')) g = tf.transpose(g!); // ours are [in, out]
+          expectTensorsClose(tf.reshape(g!, [-1]), (ref2 as unknown[]).flat(3) as number[], { rtol: 2e-4, atol: 2e-4 });
+        }
+        tf.dispose([value, x, c, ...Object.values(grads)]);
+        net.dispose();
+      });
+    });
+  }
+
+  it('push matches central finite differences of value (random init, each activation)', () => {
+    for (const activation of ['celu', 'softplus', 'relu'] as const) {
+      const net = new DenseICNN({ dim: 3, hidden: [16, 16, 8], rank: 2, activation, strongConvexity: 0.1, seed: 3 });
+      const x0 = Float64Array.from([0.3, -0.7, 1.1]);
+      const f = (v: Float64Array): number => tf.tidy(() => net.value(tf.tensor2d(Float32Array.from(v), [1, 3])).dataSync()[0] as number);
+      const fd = finiteDifferenceGradient(f, x0, 1e-2);
+      const g = net.push(tf.tensor2d(Float32Array.from(x0), [1, 3]));
+      expectTensorsClose(g, [Array.from(fd)], { rtol: 2e-2, atol: 2e-3 });
+      g.dispose();
+      net.dispose();
+    }
+  });
+
+  it('MlpPotential: push matches finite differences and starts at the identity', () => {
+    const net = new MlpPotential({ dim: 2, hidden: [16, 16], seed: 1 });
+    const x = tf.tensor2d([[0.5, -1], [2, 0.25]]);
+    expectTensorsClose(net.push(x), x);
+    // perturb the output layer so the MLP part is non-trivial
+    const w = net.getWeights();
+    w['layers.2.weight'] = [Array.from({ length: 16 }, (_, i) => Math.sin(i))];
+    net.setWeights(w);
+    const x0 = Float64Array.from([0.4, -0.2]);
+    const f = (v: Float64Array): number => tf.tidy(() => net.value(tf.tensor2d(Float32Array.from(v), [1, 2])).dataSync()[0] as number);
+    const fd = finiteDifferenceGradient(f, x0, 1e-2);
+    expectTensorsClose(net.push(tf.tensor2d(Float32Array.from(x0), [1, 2])), [Array.from(fd)], { rtol: 2e-2, atol: 2e-3 });
+    x.dispose();
+    net.dispose();
+  });
+
+  it('getWeights / setWeights round-trip (both positivity modes)', () => {
+    const a = new DenseICNN({ dim: 2, hidden: [8, 4], rank: 2, seed: 0 });
+    const b = new DenseICNN({ dim: 2, hidden: [8, 4], rank: 2, positivity: 'softplus', seed: 9 });
+    b.setWeights(a.getWeights());
+    const x = tf.tensor2d([[0.1, 0.2], [-1, 3]]);
+    expectTensorsClose(b.value(x), a.value(x), { rtol: 1e-4, atol: 1e-5 });
+    expectTensorsClose(b.push(x), a.push(x), { rtol: 1e-4, atol: 1e-5 });
+    const c = DenseICNN.fromStateDict(b.getWeights());
+    expect(c.hidden).toEqual([8, 4]);
+    expect(c.rank).toBe(2);
+    expectTensorsClose(c.push(x), a.push(x), { rtol: 1e-4, atol: 1e-5 });
+    [a, b, c].forEach((n) => n.dispose());
+    x.dispose();
+  });
+
+  it('stays convex after training steps: midpoint inequality and monotone ∇ψ', () => {
+    const rng = createRng(4);
+    for (const positivity of ['clamp', 'softplus'] as const) {
+      const w2gn = new W2GN({ icnn: { dim: 2, hidden: [16, 16, 8], strongConvexity: 0, positivity }, lambda: 5, optimizer: { lr: 1e-2 }, seed: 1 });
+      for (let i = 0; i < 15; i++) {
+        const x = tf.randomNormal([64, 2], 0, 1, 'float32', rng.nextSeed()) as tf.Tensor2D;
+        const y = tf.tidy(() => tf.add(tf.mul(tf.randomNormal([64, 2], 0, 1, 'float32', rng.nextSeed()), [2, 0.5]), [3, -1])) as tf.Tensor2D;
+        w2gn.step(x, y);
+        tf.dispose([x, y]);
+      }
+      const a = tf.mul(tf.randomNormal([500, 2], 0, 1, 'float32', 11), 3) as tf.Tensor2D;
+      const b = tf.mul(tf.randomNormal([500, 2], 0, 1, 'float32', 12), 3) as tf.Tensor2D;
+      for (const p of [w2gn.potential, w2gn.conjugatePotential]) {
+        expect(midpointGap(p, a, b)).toBeGreaterThanOrEqual(-1e-4);
+        expect(monotonicityMin(p, a, b)).toBeGreaterThanOrEqual(-1e-4);
+      }
+      tf.dispose([a, b]);
+      w2gn.dispose();
+    }
+  });
+
+  it('value, push and valueAndGrad leak no tensors', async () => {
+    const net = new DenseICNN({ dim: 2, hidden: [8, 8], seed: 0 });
+    const x = tf.randomNormal([5, 2]);
+    await expectNoLeakedTensors(() => {
+      tf.dispose([net.value(x), net.push(x)]);
+      const r = net.valueAndGrad(x);
+      tf.dispose([r.value, r.grad]);
+      net.convexify();
+      net.setWeights(net.getWeights());
+    });
+    x.dispose();
+    net.dispose();
+  });
+});
+
+/** The order of DenseICNN.trainableVariables, in state-dict names. */
+function stateDictOrder(layers: number): string[] {
+  const names: string[] = [];
+  for (let i = 0; i < layers; i++) names.push(`quadratic_layers.${i}.quadratic_decomposed`);
+  for (let i = 0; i < layers; i++) names.push(`quadratic_layers.${i}.weight`);
+  for (let i = 0; i < layers; i++) names.push(`quadratic_layers.${i}.bias`);
+  for (let i = 0; i + 1 < layers; i++) names.push(`convex_layers.${i}.weight`);
+  names.push('final_layer.weight');
+  return names;
+}
