@@ -69,7 +69,7 @@ export const depthwiseBackpropFilterFactory: KernelFactory = () => {
         acc[wOff + d2] = (acc[wOff + d2] as number) + (xv[xOff + Math.floor(d2 / chMul)] as number) * (dyv[dyOff + d2] as number);
       }
     });
-    return writeOutput(backend, [...attrs.filterShape], 'float32', Float32Array.from(acc));
+    return writeOutput(backend, [...attrs.filterShape], 'float32', new Float32Array(acc));
   };
   return kernel as unknown as KernelFunc;
 };
@@ -101,7 +101,7 @@ export const depthwiseBackpropInputFactory: KernelFactory = () => {
         acc[xi] = (acc[xi] as number) + (wv[wOff + d2] as number) * (dyv[dyOff + d2] as number);
       }
     });
-    return writeOutput(backend, [...attrs.inputShape], 'float32', Float32Array.from(acc));
+    return writeOutput(backend, [...attrs.inputShape], 'float32', new Float32Array(acc));
   };
   return kernel as unknown as KernelFunc;
 };

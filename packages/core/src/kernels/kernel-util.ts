@@ -13,7 +13,10 @@ export interface KernelBackendLike {
   incRef?(dataId: object): void;
   makeOutput?(shape: number[], dtype: DataType, memoryOffset?: number, values?: ArrayLike<number>): TensorInfo;
   makeTensorInfo?(shape: number[], dtype: DataType, values?: ArrayLike<number>): TensorInfo;
+  typedArrayFromHeap?(info: TensorInfo): Float32Array | Int32Array | Uint8Array;
 }
+
+type Values = Float32Array | Int32Array | Uint8Array;
 
 /** Arguments a kernel function receives. */
 export interface KernelArgs {
@@ -58,6 +61,42 @@ export function disposeInfo(backend: KernelBackendLike, ...infos: Array<TensorIn
 /** A view of the tensor's values (a copy on wasm, the stored array on cpu: do not mutate). */
 export function readValues(backend: KernelBackendLike, info: TensorInfo): Float32Array | Int32Array | Uint8Array {
   return backend.readSync(info.dataId) as Float32Array | Int32Array | Uint8Array;
+}
+
+function newArray(dtype: DataType, size: number): Values {
+  if (dtype === 'int32') return new Int32Array(size);
+  if (dtype === 'bool') return new Uint8Array(size);
+  return new Float32Array(size);
+}
+
+/**
+ * Creates an output of `shape` and lets `fill` write its values without extra copies: on wasm
+ * `out` is a zeroed view of the output in the heap and `view(t)` a view of an input in the heap
+ * (valid during `fill`, which must not allocate tensors); on cpu `out` is a fresh array and
+ * `view(t)` the stored values (read only).
+ */
+export function fillOutput(
+  backend: KernelBackendLike,
+  shape: number[],
+  dtype: DataType,
+  fill: (out: Values, view: (t: TensorInfo) => Values) => void,
+): TensorInfo {
+  if (typeof backend.makeTensorInfo !== 'function' && typeof backend.typedArrayFromHeap === 'function' && typeof backend.makeOutput === 'function') {
+    const info = backend.makeOutput(shape, dtype);
+    const heap = backend.typedArrayFromHeap.bind(backend);
+    const out = heap(info);
+    out.fill(0);
+    try {
+      fill(out, (t) => heap(t));
+    } catch (e) {
+      backend.disposeData(info.dataId);
+      throw e;
+    }
+    return info;
+  }
+  const out = newArray(dtype, sizeOf(shape));
+  fill(out, (t) => readValues(backend, t));
+  return writeOutput(backend, shape, dtype, out);
 }
 
 /** Writes a new output from values on the cpu (`makeTensorInfo`) or wasm (`makeOutput`) backend. */
