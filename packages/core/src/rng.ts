@@ -128,6 +128,7 @@ export function randomUniform(shape: number[], seed?: Seed, lo = 0, hi = 1): tf.
 
 /** A permutation of 0..n-1 (Fisher–Yates), reproducible from `seed`. */
 export function permutation(n: number, seed?: Seed): Int32Array {
+  if (!Number.isSafeInteger(n) || n < 0) throw new OTError('INVALID_ARGUMENT', `permutation(n) needs an integer n ≥ 0, got ${n}`, { n });
   const rng = toRng(seed);
   const p = new Int32Array(n);
   for (let i = 0; i < n; i++) p[i] = i;

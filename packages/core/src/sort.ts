@@ -20,8 +20,10 @@ function flatIndices(idx: tf.Tensor2D, n: number): tf.Tensor1D {
 export function gatherRows(x: tf.Tensor2D, idx: tf.Tensor2D): tf.Tensor2D {
   const [k, n] = x.shape;
   const q = idx.shape[1];
-  const flat = flatIndices(idx, n);
   const f = customGrad1((xx: tf.Tensor, save: tf.GradSaveFunc) => {
+    // Built inside the forward function (which tfjs runs in a tidy scope, cloning what is saved
+    // when a tape records), so no index tensor outlives the call.
+    const flat = flatIndices(idx, n);
     save([flat]);
     const value = tf.reshape(tf.gather(tf.reshape(xx, [k * n]), flat), [k, q]);
     return {

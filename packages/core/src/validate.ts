@@ -42,6 +42,7 @@ export function toFloatTensor(x: TensorLike | undefined | null, name: string, ra
     }
     t = x;
   } else if (typeof x === 'number' || Array.isArray(x) || x instanceof Float32Array) {
+    if (Array.isArray(x)) checkRectangular(x, name);
     try {
       t = tf.tensor(x as number[], undefined, 'float32');
     } catch (e) {
@@ -64,6 +65,36 @@ export function toFloatTensor(x: TensorLike | undefined | null, name: string, ra
     throw new OTError('EMPTY_INPUT', `${name} is empty (shape [${t.shape.join(', ')}])`, { name, shape: t.shape });
   }
   return t;
+}
+
+/**
+ * Throws `INVALID_SHAPE` unless `x` is a rectangular nested array of numbers. (tfjs in production
+ * mode does not check this: a ragged array silently becomes a tensor with missing values.)
+ */
+function checkRectangular(x: unknown[], name: string): void {
+  const shape: number[] = [];
+  let cur: unknown = x;
+  while (Array.isArray(cur)) {
+    shape.push(cur.length);
+    cur = cur[0];
+  }
+  const walk = (v: unknown, depth: number, path: string): void => {
+    if (depth === shape.length) {
+      if (typeof v !== 'number') {
+        throw new OTError('INVALID_SHAPE', `${name}${path} must be a number, got ${Array.isArray(v) ? 'an array' : typeof v}`, { name });
+      }
+      return;
+    }
+    if (!Array.isArray(v) || v.length !== shape[depth]) {
+      throw new OTError(
+        'INVALID_SHAPE',
+        `${name} is not a rectangular numeric array: ${name}${path} has ${Array.isArray(v) ? `${v.length} entries` : 'no entries'}, expected ${shape[depth]} (shape [${shape.join(', ')}])`,
+        { name },
+      );
+    }
+    for (let i = 0; i < v.length; i++) walk(v[i], depth + 1, `${path}[${i}]`);
+  };
+  walk(x, 0, '');
 }
 
 /** Throws `NON_FINITE` when `t` holds NaN or ±Inf (reads one boolean from the device). */

@@ -27,7 +27,7 @@ export interface Wasserstein1dOptions {
 export function powAbs(d: tf.Tensor, p: number): tf.Tensor {
   if (p === 1) return tf.abs(d);
   if (p === 2) return tf.square(d);
-  return tf.pow(tf.abs(d), p);
+  return tf.tidy(() => tf.pow(tf.abs(d), p));
 }
 
 /**
