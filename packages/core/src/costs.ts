@@ -5,6 +5,7 @@
  * targets, {@link costChunks} yields the chunks one at a time.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { customGrad1 } from './custom-grad.js';
 import { OTError } from './errors.js';
 import type { TensorLike, ValidationLevel } from './types.js';
 import { checkFinite, checkNumber, checkPositive, toFloatTensor } from './validate.js';
@@ -28,6 +29,26 @@ export function sqeuclideanBlock(x: tf.Tensor2D, y: tf.Tensor2D): tf.Tensor2D {
     return tf.relu(tf.sub(tf.add(xx, yy), tf.mul(xy, 2))) as tf.Tensor2D;
   });
 }
+
+/**
+ * sq^{p/2} for sq ≥ 0 with the gradient (p/2)·sq^{p/2−1} taken as 0 where sq = 0, so that
+ * ‖x − y‖^p is differentiable where x = y (pow(sqrt(·)) gives 0·∞ = NaN there; for p > 1 the true
+ * derivative is 0, for p = 1 zero is a subgradient).
+ */
+const powHalf = (sq: tf.Tensor, p: number): tf.Tensor =>
+  customGrad1((s: tf.Tensor, save: tf.GradSaveFunc) => {
+    save([s]);
+    return {
+      value: tf.pow(s, p / 2),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
+        tf.tidy(() => {
+          const t = saved[0] as tf.Tensor;
+          const pos = tf.greater(t, 0);
+          const safe = tf.where(pos, t, tf.onesLike(t));
+          return tf.mul(dy, tf.where(pos, tf.mul(tf.pow(safe, p / 2 - 1), p / 2), tf.zerosLike(t)));
+        }),
+    };
+  })(sq);
 
 function prepare(x: TensorLike, y: TensorLike, opts: CostOptions): [tf.Tensor2D, tf.Tensor2D, number] {
   const X = toFloatTensor(x, 'x', 2) as tf.Tensor2D;
@@ -60,7 +81,7 @@ export function* costChunks(
     const cost = tf.tidy(() => {
       const block = tf.slice(X, [start, 0], [size, X.shape[1]]);
       const sq = sqeuclideanBlock(block, Y);
-      return (p === 2 ? sq : tf.pow(tf.sqrt(sq), p)) as tf.Tensor2D;
+      return (p === 2 ? sq : powHalf(sq, p)) as tf.Tensor2D;
     });
     yield { start, cost };
   }

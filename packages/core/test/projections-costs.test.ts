@@ -160,6 +160,27 @@ describeWithBackends('cost matrices vs POT ot.dist', () => {
     });
   });
 
+  it('pnormCost gradients: finite where x = y, analytic p‖x − y‖^{p−2}(x − y) elsewhere', () => {
+    const x = tf.tensor2d([[0.3, 1], [2, -1]]);
+    const y = tf.tensor2d([[0.3, 1], [0, 0.5]]);
+    for (const p of [1, 1.5, 2, 3]) {
+      const g = tf.grad((a: tf.Tensor) => tf.sum(pnormCost(a, y, p)))(x);
+      const xs = x.arraySync();
+      const ys = y.arraySync();
+      const expected = xs.map((xi) =>
+        xi.map((_, k) =>
+          ys.reduce((s, yj) => {
+            const r = Math.hypot(xi[0]! - yj[0]!, xi[1]! - yj[1]!);
+            return r === 0 ? s : s + p * r ** (p - 2) * (xi[k]! - yj[k]!);
+          }, 0),
+        ),
+      );
+      expectTensorsClose(g, expected, { rtol: 1e-4, atol: 1e-4 });
+      g.dispose();
+    }
+    tf.dispose([x, y]);
+  });
+
   it('costChunks covers every row once within the budget', () => {
     const c = costCases[1]!;
     const x = tf.tensor2d(c.x);
