@@ -30,3 +30,6 @@ export {
   type TrainerCheckpoint,
 } from './train/checkpoint.js';
 export { SlicedTrainer, SLICED_LOSSES, type SlicedLoss, type SlicedTrainerOptions } from './train/sliced-trainer.js';
+export { SnganTrainer, type GanTrainerOptions } from './train/gan-trainer.js';
+export { SemiDualTrainer, type SemiDualTrainerOptions } from './train/semidual-trainer.js';
+export { W2gnLatentTrainer, type W2gnLatentTrainerOptions } from './train/w2gn-latent-trainer.js';

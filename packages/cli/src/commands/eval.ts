@@ -1,0 +1,54 @@
+/** `ot eval`: metrics of a checkpoint's generator (FID with the MNIST extractor; SW on 2D data). */
+import { initBackend, OTError } from '@ot/core';
+import { isImageDataset, loadCheckpoint, loadMnist } from '@ot/gen';
+import { slicedWasserstein } from '@ot/sliced';
+import * as tf from '@tensorflow/tfjs-core';
+import { mnistFid } from '../fid.js';
+import { generatorFromCheckpoint, sampleFrom, type RunConfig } from '../setup.js';
+
+export interface EvalFlags {
+  checkpoint: string;
+  metric: string;
+  n: number;
+  seed: number;
+  ema: boolean;
+  backend?: string;
+  json?: boolean;
+}
+
+export async function evalCommand(f: EvalFlags): Promise<number> {
+  const ckpt = loadCheckpoint(f.checkpoint);
+  const cfg = (ckpt.meta as { cli?: RunConfig }).cli;
+  if (cfg === undefined) throw new OTError('INVALID_FILE', `'${f.checkpoint}' was not written by ot train`);
+  await initBackend({ backend: f.backend ?? cfg.backend, quiet: true });
+  const { generator, dataset } = generatorFromCheckpoint(cfg, ckpt.groups, f.ema);
+  const result: Record<string, unknown> = { checkpoint: f.checkpoint, step: ckpt.step, metric: f.metric, samples: f.n };
+  try {
+    const images = isImageDataset(dataset);
+    if (f.metric === 'sw') {
+      const v = tf.tidy(() => {
+        const x = sampleFrom(generator, f.n, f.seed, images);
+        const y = dataset.sample(f.n, f.seed + 1);
+        return slicedWasserstein(tf.reshape(x, [f.n, -1]), tf.reshape(y, [f.n, -1]), { nProjections: 500, seed: 0 }).dataSync()[0] as number;
+      });
+      result['value'] = v;
+    } else if (f.metric === 'fid' || f.metric === 'kid' || f.metric === 'is') {
+      if (!(images && dataset.sampleShape[0] === 28 && dataset.sampleShape[2] === 1)) {
+        throw new OTError('INVALID_ARGUMENT', `--metric ${f.metric} is available for 28×28 grayscale (MNIST-like) data with the MNIST extractor; this run is on ${dataset.name}`);
+      }
+      if (f.metric !== 'fid') throw new OTError('INVALID_ARGUMENT', `--metric ${f.metric} is not implemented by the CLI yet (fid and sw are)`);
+      const ref = loadMnist({ split: 'test' });
+      const r = await mnistFid((b, i) => sampleFrom(generator, b, f.seed + 1000 * i, true), ref, f.n);
+      ref.dispose();
+      if (r.value === undefined) throw new OTError('INVALID_ARGUMENT', `FID unavailable: ${r.skipped}`);
+      Object.assign(result, { value: r.value, extractor: r.extractor, reference: r.reference, samples: r.samples });
+    } else {
+      throw new OTError('INVALID_ARGUMENT', `unknown --metric '${f.metric}'; expected fid, kid, is or sw`);
+    }
+    process.stdout.write(f.json === true ? `${JSON.stringify(result)}\n` : `${f.metric} = ${(result['value'] as number).toFixed(4)} (step ${ckpt.step}, ${result['samples']} samples)\n`);
+    return 0;
+  } finally {
+    generator.dispose();
+    dataset.dispose();
+  }
+}
