@@ -37,13 +37,18 @@ export function stopGradient<T extends tf.Tensor>(x: T): T {
 export function orthonormalColumns(v: tf.Tensor2D): tf.Tensor2D {
   return tf.tidy(() => {
     const [d, K] = v.shape;
-    if (K === 1) return tf.div(v, tf.norm(v)) as tf.Tensor2D;
+    if (K === 1) return tf.div(v, l2(v)) as tf.Tensor2D;
     const qs: tf.Tensor2D[] = [];
     for (let k = 0; k < K; k++) {
       let col = tf.slice(v, [0, k], [d, 1]) as tf.Tensor2D;
       for (const q of qs) col = tf.sub(col, tf.mul(q, tf.sum(tf.mul(q, col)))) as tf.Tensor2D;
-      qs.push(tf.div(col, tf.norm(col)) as tf.Tensor2D);
+      qs.push(tf.div(col, l2(col)) as tf.Tensor2D);
     }
     return tf.concat(qs, 1) as tf.Tensor2D;
   });
+}
+
+/** Euclidean norm of all entries, differentiable (tf.norm casts its exponent, which breaks some tapes). */
+export function l2(x: tf.Tensor): tf.Scalar {
+  return tf.sqrt(tf.sum(tf.square(x))) as tf.Scalar;
 }

@@ -1,6 +1,6 @@
 /**
- * Projected gradient ascent on the unit sphere, θ ← normalize(θ + step(∇θ)), with plain SGD or
- * Adam steps (Deshpande et al. 2019; the code of Nguyen & Ho 2022 uses Adam and re-normalizes θ
+ * Projected gradient ascent on the unit sphere, θ ← normalize(θ + step(g)), g the gradient
+ * projected on the tangent space at θ, with plain SGD or Adam steps (Deshpande et al. 2019; the code of Nguyen & Ho 2022 uses Adam and re-normalizes θ
  * after each step). Shared by Max-SW and max-GSW.
  */
 import * as tf from '@tensorflow/tfjs-core';
@@ -76,7 +76,10 @@ export function sphereAscent(objective: (theta: tf.Tensor1D) => tf.Scalar, theta
   const grad = tf.grad((t: tf.Tensor) => objective(t as tf.Tensor1D));
   for (let t = 1; t <= opts.iterations; t++) {
     const next = tf.tidy(() => {
-      const g = grad(theta) as tf.Tensor1D;
+      // Riemannian gradient: drop the radial component (the objective is homogeneous in θ, so the
+      // radial part only inflates Adam's second moments and biases its per-coordinate steps).
+      const gE = grad(theta) as tf.Tensor1D;
+      const g = tf.sub(gE, tf.mul(theta, tf.sum(tf.mul(gE, theta)))) as tf.Tensor1D;
       let stepDir: tf.Tensor1D;
       let nm = m;
       let nv = v;
