@@ -210,7 +210,11 @@ function lbfgs(
       const still: number[] = [];
       pending.forEach((i, k) => {
         const vNew = ev.v[k] as number;
-        if (vNew <= (v[i] as number) + 1e-4 * (step[i] as number) * (slope[i] as number)) {
+        const armijo = vNew <= (v[i] as number) + 1e-4 * (step[i] as number) * (slope[i] as number);
+        // Near the optimum the decrease drops below float32 round-off of f: accept a step that
+        // keeps f within round-off and reduces the gradient (cf. Hager–Zhang's approximate Wolfe).
+        const approx = vNew <= (v[i] as number) + 1e-6 * (Math.abs(v[i] as number) + 1) && infNorm(ev.g, k * d, d) < (gradNorm[i] as number);
+        if (armijo || approx) {
           const s = new Float64Array(d);
           const yk = new Float64Array(d);
           for (let j = 0; j < d; j++) {

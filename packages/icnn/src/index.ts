@@ -21,3 +21,4 @@ export {
 } from './neural-dual.js';
 export type { AdamOptions, BatchSampler, FitOptions, Progress } from './trainer.js';
 export { loadW2Benchmark, parseW2Benchmark, type W2Benchmark } from './w2-benchmark.js';
+export { highDimGaussianBenchmark, type GaussianBenchmark, type GaussianBenchmarkOptions } from './gaussian-benchmark.js';

@@ -1,0 +1,191 @@
+/**
+ * W2 benchmark: trains W2GN and NeuralDual (objective amortization + L-BFGS fine-tuning, ICNN and
+ * MLP potentials) on the Mix3→Mix10 pairs of Korotin et al. (NeurIPS 2021) and on the
+ * high-dimensional Gaussians of W2GN (ICLR 2021), and prints L2-UVP beside the published numbers.
+ *
+ *   pnpm --filter @ot/icnn bench:w2 [--pair path ...] [--gaussian D ...] [--iters N] [--seconds S]
+ *        [--total-seconds T] [--methods w2gn,nd-icnn,nd-mlp] [--batch B] [--backend wasm|cpu]
+ *
+ * Without --pair/--gaussian: every pair in ../shared/benchmarks/w2/ (d = 2..32) and Gaussians
+ * D = 2, 4, 8, 16, 32, 64, interleaved smallest first. Each run stops at --iters steps or after
+ * --seconds of training, whichever comes first; runs that would start after --total-seconds are
+ * skipped (and listed as such).
+ */
+import { readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import * as tf from '@tensorflow/tfjs-core';
+import { createRng, initBackend, type Rng } from '@ot/core';
+import { l2Uvp, mapCosine } from '@ot/metrics';
+import { DenseICNN, MlpPotential, NeuralDual, W2GN, highDimGaussianBenchmark, loadW2Benchmark, type W2Benchmark } from '../src/index.js';
+
+const PUBLISHED: Record<number, { w2gn: number; mm: number; icnnAdam: number; mlpLbfgs: number }> = {
+  2: { w2gn: 0.1, mm: 0.1, icnnAdam: 0.26, mlpLbfgs: 0.03 },
+  4: { w2gn: 0.7, mm: 0.3, icnnAdam: 0.79, mlpLbfgs: 0.22 },
+  8: { w2gn: 2.6, mm: 0.9, icnnAdam: 1.62, mlpLbfgs: 0.6 },
+  16: { w2gn: 3.3, mm: 2.2, icnnAdam: 1.08, mlpLbfgs: 0.8 },
+  32: { w2gn: 6.0, mm: 4.2, icnnAdam: 1.89, mlpLbfgs: 2.09 },
+};
+
+const { values } = parseArgs({
+  options: {
+    pair: { type: 'string', multiple: true },
+    gaussian: { type: 'string', multiple: true },
+    iters: { type: 'string', default: '3000' },
+    seconds: { type: 'string', default: '30' },
+    'total-seconds': { type: 'string', default: '1500' },
+    methods: { type: 'string', default: 'w2gn,nd-icnn,nd-mlp' },
+    batch: { type: 'string', default: '256' },
+    backend: { type: 'string' },
+    'eval-n': { type: 'string', default: '16384' },
+  },
+});
+
+type Method = 'w2gn' | 'nd-icnn' | 'nd-mlp';
+const methods = values.methods.split(',').map((m) => m.trim()) as Method[];
+for (const m of methods) if (!['w2gn', 'nd-icnn', 'nd-mlp'].includes(m)) throw new Error(`unknown method ${m}`);
+const iters = Number(values.iters);
+const seconds = Number(values.seconds);
+const totalSeconds = Number(values['total-seconds']);
+const batch = Number(values.batch);
+const evalN = Number(values['eval-n']);
+
+interface Task {
+  kind: 'pair' | 'gaussian';
+  dim: number;
+  path?: string;
+}
+
+const tasks: Task[] = [];
+const sharedDir = fileURLToPath(new URL('../../../../shared/benchmarks/w2/', import.meta.url));
+const pairPaths =
+  values.pair ??
+  (values.gaussian === undefined
+    ? readdirSync(sharedDir)
+        .filter((f) => f.endsWith('.json'))
+        .map((f) => sharedDir + f)
+    : []);
+for (const path of pairPaths) {
+  const m = /-d(\d+)\.json$/.exec(path);
+  tasks.push({ kind: 'pair', dim: m ? Number(m[1]) : 0, path });
+}
+const gauss = values.gaussian ?? (values.pair === undefined ? ['2', '4', '8', '16', '32', '64'] : []);
+for (const g of gauss) tasks.push({ kind: 'gaussian', dim: Number(g) });
+tasks.sort((a, b) => a.dim - b.dim || (a.kind === 'pair' ? -1 : 1));
+
+const backend = await initBackend({ ...(values.backend !== undefined ? { backend: values.backend } : {}), quiet: true });
+console.log(`backend ${backend}; per run: ≤ ${iters} steps or ${seconds} s of training, batch ${batch}; total budget ${totalSeconds} s`);
+console.log('W2GN: DenseICNN, 100 identity-pretraining steps (not counted in the training time), Adam 1e-3; NeuralDual: objective amortization, L-BFGS fine-tuning (≤ 20 iterations, gtol 1e-2)\n');
+
+interface Row {
+  bench: string;
+  dim: number;
+  method: Method;
+  steps: number;
+  secs: number;
+  uvp: number;
+  cos: number;
+  linear: number;
+  published: string;
+}
+const rows: Row[] = [];
+const skipped: string[] = [];
+const t0 = performance.now();
+
+function hiddenFor(kind: Task['kind'], d: number): number[] {
+  return kind === 'gaussian' ? [Math.max(128, d), Math.max(128, d), Math.max(64, d)] : [Math.max(64, 2 * d), Math.max(64, 2 * d), Math.max(32, d)];
+}
+
+function train(step: (x: tf.Tensor2D, y: tf.Tensor2D) => void, bench: W2Benchmark, rng: Rng): { steps: number; secs: number } {
+  const start = performance.now();
+  let s = 0;
+  while (s < iters && (performance.now() - start) / 1000 < seconds) {
+    const x = bench.sample(batch, rng);
+    const y = bench.sampleTarget(batch, rng);
+    step(x, y);
+    tf.dispose([x, y]);
+    s++;
+  }
+  return { steps: s, secs: (performance.now() - start) / 1000 };
+}
+
+for (const task of tasks) {
+  for (const method of methods) {
+    const label = `${task.kind === 'pair' ? 'mix3→mix10' : 'gaussian'} d=${task.dim} ${method}`;
+    if ((performance.now() - t0) / 1000 > totalSeconds) {
+      skipped.push(label);
+      continue;
+    }
+    const bench = task.kind === 'pair' ? await loadW2Benchmark(task.path!) : highDimGaussianBenchmark(task.dim, { seed: 0 });
+    const d = bench.dim;
+    const rng = createRng(1);
+    const hidden = hiddenFor(task.kind, d);
+    const sc = task.kind === 'gaussian' ? 5e-2 : 1e-2;
+    let mapFn: (x: tf.Tensor2D) => tf.Tensor2D;
+    let dispose: () => void;
+    let run: { steps: number; secs: number };
+    if (method === 'w2gn') {
+      const lambda = task.kind === 'gaussian' ? Math.max(10, Math.min(d, 50)) : 20;
+      const t = new W2GN({ icnn: { dim: d, hidden, rank: 1, strongConvexity: sc }, lambda, optimizer: { lr: 1e-3 }, seed: 0 });
+      for (let i = 0; i < 100; i++) {
+        const x = bench.sample(batch, rng);
+        const y = bench.sampleTarget(batch, rng);
+        t.pretrainStep(x, y);
+        tf.dispose([x, y]);
+      }
+      run = train((x, y) => t.step(x, y), bench, rng);
+      mapFn = (x) => t.map(x);
+      dispose = () => t.dispose();
+    } else {
+      const potential =
+        method === 'nd-icnn'
+          ? new DenseICNN({ dim: d, hidden, rank: 1, strongConvexity: sc, seed: 0 })
+          : new MlpPotential({ dim: d, hidden: [Math.max(64, 2 * d), Math.max(64, 2 * d), Math.max(64, 2 * d)], seed: 0 });
+      const t = new NeuralDual({
+        potential,
+        amortization: 'objective',
+        amortizerHidden: [Math.max(64, 2 * d), Math.max(64, 2 * d)],
+        finetune: { solver: 'lbfgs', maxIter: 20, gtol: 1e-2 },
+        optimizer: { lr: 1e-3 },
+        seed: 0,
+      });
+      run = train((x, y) => t.step(x, y), bench, rng);
+      mapFn = (x) => t.map(x);
+      dispose = () => {
+        t.dispose();
+        potential.dispose();
+      };
+    }
+    const opts = { n: evalN, outputVariance: bench.outputVariance, seed: 12345 };
+    const uvp = l2Uvp(mapFn, (x) => bench.map(x), (n, s) => bench.sample(n, s), opts);
+    const cos = mapCosine(mapFn, (x) => bench.map(x), (n, s) => bench.sample(n, s), opts);
+    const pub = PUBLISHED[d];
+    const published =
+      task.kind === 'gaussian'
+        ? 'W2GN < 1'
+        : pub === undefined
+          ? '–'
+          : method === 'w2gn'
+            ? `W2GN ${pub.w2gn}`
+            : method === 'nd-icnn'
+              ? `ICNN+Adam ${pub.icnnAdam}`
+              : `MLP+L-BFGS ${pub.mlpLbfgs}`;
+    const row: Row = { bench: task.kind === 'pair' ? 'mix3→mix10' : 'gaussian', dim: d, method, ...run, uvp, cos, linear: bench.linearUvp, published };
+    rows.push(row);
+    console.log(
+      `${label.padEnd(28)} steps ${String(run.steps).padStart(5)} in ${run.secs.toFixed(0).padStart(4)} s  L2-UVP ${uvp.toFixed(2).padStart(7)} %  cos ${cos.toFixed(3)}  linear ${bench.linearUvp.toFixed(2)}  published ${published}`,
+    );
+    dispose();
+    bench.dispose();
+  }
+}
+
+console.log('\n| benchmark | d | method | steps | train s | L2-UVP % | cos | linear UVP % | published (REFERENCES.md) |');
+console.log('| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | --- |');
+for (const r of rows) {
+  console.log(
+    `| ${r.bench} | ${r.dim} | ${r.method} | ${r.steps} | ${r.secs.toFixed(0)} | ${r.uvp.toFixed(2)} | ${r.cos.toFixed(3)} | ${r.linear.toFixed(2)} | ${r.published} |`,
+  );
+}
+if (skipped.length > 0) console.log(`\nskipped (total budget exhausted): ${skipped.join('; ')}`);
+console.log(`\ntotal ${((performance.now() - t0) / 1000).toFixed(0)} s`);

@@ -1,0 +1,79 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { expect, it } from 'vitest';
+import { describeWithBackends, expectNoLeakedTensors, expectTensorsClose } from '@ot/test-utils';
+import { DenseICNN, conjugate, type ConjugateTarget } from '../src/index.js';
+
+// f(x) = ½ xᵀAx + bᵀx: x̂(y) = A⁻¹(y − b), f*(y) = ½ (y − b)ᵀA⁻¹(y − b).
+const A = [
+  [2, 0.5],
+  [0.5, 1],
+];
+const b = [1, -1];
+const det = 2 * 1 - 0.25;
+const Ainv = [
+  [1 / det, -0.5 / det],
+  [-0.5 / det, 2 / det],
+];
+const quadratic: ConjugateTarget = {
+  dim: 2,
+  valueAndGrad: (x) =>
+    tf.tidy(() => {
+      const ax = tf.matMul(x, tf.tensor2d(A));
+      const value = tf.add(tf.mul(tf.sum(tf.mul(ax, x), 1), 0.5), tf.sum(tf.mul(x, tf.tensor1d(b)), 1)) as tf.Tensor1D;
+      return { value, grad: tf.add(ax, tf.tensor1d(b)) as tf.Tensor2D };
+    }),
+};
+const ys = [
+  [0, 0],
+  [3, -2],
+  [-1.5, 4],
+  [10, 10],
+];
+const expectedX = ys.map((y) => {
+  const r = [y[0]! - b[0]!, y[1]! - b[1]!];
+  return [Ainv[0]![0]! * r[0]! + Ainv[0]![1]! * r[1]!, Ainv[1]![0]! * r[0]! + Ainv[1]![1]! * r[1]!];
+});
+const expectedValue = ys.map((y, i) => 0.5 * ((y[0]! - b[0]!) * expectedX[i]![0]! + (y[1]! - b[1]!) * expectedX[i]![1]!));
+
+describeWithBackends('conjugate', () => {
+  it('L-BFGS finds the closed-form conjugate point of a quadratic', () => {
+    const r = conjugate(quadratic, ys, { solver: 'lbfgs', gtol: 1e-5, maxIter: 100 });
+    expectTensorsClose(r.x, expectedX, { rtol: 1e-4, atol: 1e-4 });
+    expectTensorsClose(r.value, expectedValue, { rtol: 1e-4, atol: 1e-4 });
+    expect(Array.from(r.converged)).toEqual([1, 1, 1, 1]);
+    expect(r.iterations).toBeLessThan(30);
+    tf.dispose([r.x, r.value]);
+  });
+
+  it('Adam (cosine-decayed) finds it too, from a given init', () => {
+    const r = conjugate(quadratic, ys, { solver: 'adam', gtol: 1e-4, maxIter: 1000, lr: 0.5, init: tf.zeros([4, 2]) });
+    expectTensorsClose(r.x, expectedX, { rtol: 1e-3, atol: 1e-3 });
+    tf.dispose([r.x, r.value]);
+  });
+
+  it('on a trained-like ICNN: ∇f(x̂) ≈ y at convergence, per-sample flags, no leaks', async () => {
+    const f = new DenseICNN({ dim: 3, hidden: [16, 16, 8], strongConvexity: 0.5, seed: 2 });
+    const y = tf.randomNormal([20, 3], 0, 1, 'float32', 5) as tf.Tensor2D;
+    await expectNoLeakedTensors(() => {
+      const r = conjugate(f, y, { solver: 'lbfgs', gtol: 1e-4, maxIter: 200 });
+      expect(r.converged.every((c) => c === 1)).toBe(true);
+      expect(Math.max(...r.gradNorm)).toBeLessThanOrEqual(1e-4);
+      const g = f.push(r.x);
+      expectTensorsClose(g, y, { atol: 2e-4, rtol: 0 });
+      // f*(y) = ⟨x̂, y⟩ − f(x̂) ≥ ⟨x, y⟩ − f(x) for any x (here x = y)
+      const lower = tf.tidy(() => tf.sub(tf.sum(tf.mul(y, y), 1), f.value(y)));
+      const gap = tf.tidy(() => tf.min(tf.sub(r.value, lower)));
+      expect(gap.dataSync()[0]).toBeGreaterThanOrEqual(-1e-4);
+      tf.dispose([g, lower, gap, r.x, r.value]);
+    });
+    y.dispose();
+    f.dispose();
+  });
+
+  it('marks samples that did not converge within maxIter', () => {
+    const r = conjugate(quadratic, ys, { solver: 'lbfgs', gtol: 1e-9, maxIter: 1, init: tf.fill([4, 2], 50) });
+    expect(r.iterations).toBe(1);
+    expect(Array.from(r.converged).some((c) => c === 0)).toBe(true);
+    tf.dispose([r.x, r.value]);
+  });
+});
