@@ -67,7 +67,8 @@ function stableArgsort(x: Float64Array): Int32Array {
  * @example
  * ```ts
  * const { plan, cost } = emd1d([0, 2], [3, 1, 4], { p: 2 });
- * // plan: [{ i: 0, j: 1, mass: 1/2 }, { i: 1, j: 1, mass: 1/6 }, ...], cost = W_2^2
+ * // plan: [{ i: 0, j: 1, mass: 1/3 }, { i: 0, j: 0, mass: 1/6 }, { i: 1, j: 0, mass: 1/6 }, { i: 1, j: 2, mass: 1/3 }]
+ * // cost = (1/3)·1 + (1/6)·9 + (1/6)·1 + (1/3)·4 = W_2^2
  * ```
  */
 export function emd1d(u: VectorInput, v: VectorInput, options: Emd1dOptions = {}): Emd1dResult {
