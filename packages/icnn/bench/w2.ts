@@ -2,12 +2,14 @@
  * W2 benchmark: trains W2GN and NeuralDual (objective amortization + L-BFGS fine-tuning, ICNN and
  * MLP potentials) on the Mix3→Mix10 pairs of Korotin et al. (NeurIPS 2021) and on the
  * high-dimensional Gaussians of W2GN (ICLR 2021), and prints L2-UVP beside the published numbers.
+ * Budget: a fixed number of steps per run (default 200, batch 256), so results do not depend on
+ * the machine's load; --seconds caps a run's training time.
  *
  *   pnpm --filter @ot/icnn bench:w2 [--pair path ...] [--gaussian D ...] [--iters N] [--seconds S]
  *        [--total-seconds T] [--methods w2gn,nd-icnn,nd-mlp] [--batch B] [--backend wasm|cpu]
  *
  * Without --pair/--gaussian: every pair in ../shared/benchmarks/w2/ (d = 2..32) and Gaussians
- * D = 2, 4, 8, 16, 32, 64, interleaved smallest first. Each run stops at --iters steps or after
+ * D = 2, 4, 8, 16, 32, 64 (pairs first, smallest first). Each run stops at --iters steps or after
  * --seconds of training, whichever comes first; runs that would start after --total-seconds are
  * skipped (and listed as such).
  */
@@ -31,9 +33,9 @@ const { values } = parseArgs({
   options: {
     pair: { type: 'string', multiple: true },
     gaussian: { type: 'string', multiple: true },
-    iters: { type: 'string', default: '3000' },
-    seconds: { type: 'string', default: '30' },
-    'total-seconds': { type: 'string', default: '1500' },
+    iters: { type: 'string', default: '200' },
+    seconds: { type: 'string', default: '600' },
+    'total-seconds': { type: 'string', default: '1800' },
     methods: { type: 'string', default: 'w2gn,nd-icnn,nd-mlp' },
     batch: { type: 'string', default: '256' },
     backend: { type: 'string' },
@@ -71,7 +73,7 @@ for (const path of pairPaths) {
 }
 const gauss = values.gaussian ?? (values.pair === undefined ? ['2', '4', '8', '16', '32', '64'] : []);
 for (const g of gauss) tasks.push({ kind: 'gaussian', dim: Number(g) });
-tasks.sort((a, b) => a.dim - b.dim || (a.kind === 'pair' ? -1 : 1));
+tasks.sort((a, b) => (a.kind === b.kind ? a.dim - b.dim : a.kind === 'pair' ? -1 : 1)); // pairs first, then Gaussians; smallest first
 
 const backend = await initBackend({ ...(values.backend !== undefined ? { backend: values.backend } : {}), quiet: true });
 console.log(`backend ${backend}; per run: ≤ ${iters} steps or ${seconds} s of training, batch ${batch}; total budget ${totalSeconds} s`);
