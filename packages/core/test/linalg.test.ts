@@ -202,6 +202,8 @@ describeWithBackends('Gaussian W2 and Bures map', () => {
   it('closed forms in 1D and for equal Gaussians', () => {
     // W2² in 1D: (m1 − m2)² + (σ1 − σ2)²
     expect(gaussianW2([1], [[4]], [3], [[9]])).toBeCloseTo(4 + 1, 12);
+    // Commuting covariances: W2² = ‖m1 − m2‖² + Σ (√a_i − √b_i)², also for a singular (degenerate) S1.
+    expect(gaussianW2([0, 0], [[1, 0], [0, 0]], [1, 0], [[4, 0], [0, 1]])).toBeCloseTo(1 + 1 + 1, 12);
     const S = [[2, 0.5, 0], [0.5, 1, 0.2], [0, 0.2, 3]];
     expect(gaussianW2([0, 1, 2], S, [0, 1, 2], S)).toBeLessThan(1e-12);
     const T = gaussianMap([0, 1, 2], S, [0, 1, 2], S);
