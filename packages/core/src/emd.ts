@@ -30,6 +30,12 @@ export interface EmdResult {
   readonly planF64: Float64Matrix;
   /** The optimal cost ⟨P, M⟩, a float64 number (POT's `ot.emd2`). */
   readonly cost: number;
+  /**
+   * Optimal dual potentials (f `[n]`, g `[m]`, float64): f_i + g_j ≤ M_ij for all i, j, with
+   * equality where the plan is positive, and ⟨a, f⟩ + ⟨b, g⟩ = cost. Defined up to f + t, g − t;
+   * centered as POT's `center_ot_dual` so that ⟨a, f⟩ = ⟨b, g⟩.
+   */
+  readonly potentials: { readonly f: Float64Array; readonly g: Float64Array };
   /** Number of augmenting paths used. */
   readonly iterations: number;
 }
@@ -42,8 +48,8 @@ export interface EmdResult {
  * @param a - source weights `[n]` (nonnegative, sum 1), or `undefined` for uniform
  * @param b - target weights `[m]` (nonnegative, sum 1; rescaled to the mass of `a`), or `undefined`
  * @param M - cost matrix `[n, m]`: a float32 tensor, nested arrays (kept in float64) or a Float64Matrix
- * @returns `{ plan, planF64, cost, iterations }`: `plan` is a float32 tensor the caller disposes;
- *   `cost` is a number (float64)
+ * @returns `{ plan, planF64, cost, potentials, iterations }`: `plan` is a float32 tensor the caller
+ *   disposes; `cost` is a number (float64); `potentials` the optimal duals (float64)
  * @throws OTError `INVALID_SHAPE`, `EMPTY_INPUT`, `NON_FINITE`, `SHAPE_MISMATCH`, `INVALID_WEIGHTS`,
  *   `INVALID_ARGUMENT` (maxIter), `NOT_CONVERGED`
  * @example
@@ -63,6 +69,7 @@ export function emd(a: VectorInput | undefined, b: VectorInput | undefined, M: M
   const sb = wb0.reduce((s, w) => s + w, 0);
   const ra = Float64Array.from(wa);
   const rb = wb0.map((w) => (w * sa) / sb);
+  const rb0 = (j: number) => ((wb0[j] as number) * sa) / sb;
   const c = C.data;
   const flow = new Float64Array(n * m);
   const eps = 1e-14 * sa;
@@ -190,10 +197,21 @@ export function emd(a: VectorInput | undefined, b: VectorInput | undefined, M: M
   let cost = 0;
   for (let k = 0; k < n * m; k++) cost += (flow[k] as number) * (c[k] as number);
   const planF64: Float64Matrix = { rows: n, cols: m, data: flow };
+  // Reduced costs c_ij + pu_i − pv_j ≥ 0 (= 0 on the support) give f = −pu, g = pv.
+  const f = pu.map((x) => -x);
+  const g = Float64Array.from(pv);
+  let af = 0;
+  let bg = 0;
+  for (let i = 0; i < n; i++) af += (wa[i] as number) * (f[i] as number);
+  for (let j = 0; j < m; j++) bg += (rb0(j) as number) * (g[j] as number);
+  const shift = (bg - af) / (sa + sa);
+  for (let i = 0; i < n; i++) f[i] = (f[i] as number) + shift;
+  for (let j = 0; j < m; j++) g[j] = (g[j] as number) - shift;
   return Object.freeze({
     plan: tf.tensor2d(Float32Array.from(flow), [n, m], 'float32'),
     planF64,
     cost,
+    potentials: Object.freeze({ f, g }),
     iterations,
   });
 }

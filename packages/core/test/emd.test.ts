@@ -76,6 +76,26 @@ describeWithBackends('emd vs POT ot.emd2', () => {
         expect(maxRelErr(col, c.b ?? new Array<number>(c.m).fill(1 / c.m), 1e-3)).toBeLessThan(1e-9);
         // A basic solution: at most n + m − 1 nonzero entries.
         expect(res.planF64.data.filter((x) => x > 1e-15).length).toBeLessThanOrEqual(c.n + c.m - 1);
+        // Optimal duals: feasible, tight on the support, strong duality, centered.
+        const { f, g } = res.potentials;
+        const a = c.a ?? new Array<number>(c.n).fill(1 / c.n);
+        const b = c.b ?? new Array<number>(c.m).fill(1 / c.m);
+        const scale = Math.max(...M.flat());
+        let worstViolation = 0;
+        let worstSlack = 0;
+        for (let i = 0; i < c.n; i++) {
+          for (let j = 0; j < c.m; j++) {
+            const gap = M[i]![j]! - (f[i] as number) - (g[j] as number);
+            worstViolation = Math.max(worstViolation, -gap);
+            if ((res.planF64.data[i * c.m + j] as number) > 1e-12) worstSlack = Math.max(worstSlack, Math.abs(gap));
+          }
+        }
+        expect(worstViolation / scale).toBeLessThan(1e-12);
+        expect(worstSlack / scale).toBeLessThan(1e-12);
+        const af = a.reduce((s, ai, i) => s + ai * (f[i] as number), 0);
+        const bg = b.reduce((s, bj, j) => s + bj * (g[j] as number), 0);
+        expect(Math.abs(af + bg - c.cost) / c.cost).toBeLessThan(1e-12);
+        expect(Math.abs(af - bg) / Math.max(1, Math.abs(af))).toBeLessThan(1e-12);
         if (c.plan !== undefined) {
           expectTensorsClose(res.plan, c.plan, { rtol: 0, atol: 1e-6 });
           noteError('emd plan (abs)', maxRelErr(matrixToArray(res.planF64), c.plan, 1));
