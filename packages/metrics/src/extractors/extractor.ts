@@ -61,9 +61,10 @@ export function checkImages(images: unknown, name: string, channels: readonly nu
 /**
  * Bilinear resize exactly like `torch.nn.functional.interpolate(mode='bilinear',
  * align_corners=False)` (half-pixel centres) for upsampling; returns `x` itself when the size
- * already matches. `[b, h, w, c]` → `[b, size, size, c]`.
+ * already matches. `[b, h, w, c]` → `[b, size, size, c]` (or `[b, …size, c]` for a pair).
  */
-export function resizeLikeTorch(x: tf.Tensor4D, size: number): tf.Tensor4D {
-  if (x.shape[1] === size && x.shape[2] === size) return x;
-  return tf.image.resizeBilinear(x, [size, size], false, true);
+export function resizeLikeTorch(x: tf.Tensor4D, size: number | [number, number]): tf.Tensor4D {
+  const [h, w] = typeof size === 'number' ? [size, size] : size;
+  if (x.shape[1] === h && x.shape[2] === w) return x;
+  return tf.image.resizeBilinear(x, [h, w], false, true);
 }
