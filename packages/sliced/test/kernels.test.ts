@@ -17,11 +17,12 @@ function cases(): tf.Tensor2D[] {
     // ties, signed zeros, infinities and huge magnitudes
     tf.tensor2d([[0, -0, 1, 1, -1, Infinity, -Infinity, 3e38, -3e38, 1e-40, -1e-40, 0.5, 0.5, 2, -2, 7, 1, 0, 4, 4, 9, -9, 8, 8, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0]]),
     tf.tidy(() => tf.round(tf.mul(tf.randomUniform([3, 500], 0, 1, 'float32', 3), 5)) as tf.Tensor2D), // many ties, radix
+    tf.tidy(() => tf.div(tf.round(tf.mul(tf.randomNormal([4, 400], 0, 1, 'float32', 4), 20)), 20) as tf.Tensor2D), // ties, buckets
   ];
 }
 
 describeWithBackends('registerSlicedKernels', (backend) => {
-  it('TopK (full sort) and ScatterNd agree with the stock kernels; SW still matches POT', async () => {
+  it('TopK (full sort), ScatterNd and Tile agree with the stock kernels; SW still matches POT', async () => {
     const xs = cases();
     const stock = xs.map((x) => tf.topk(x, x.shape[1]));
     const partial = tf.topk(xs[0] as tf.Tensor2D, 5);
@@ -30,6 +31,13 @@ describeWithBackends('registerSlicedKernels', (backend) => {
     const scatterStock = tf.scatterND(idx, upd, [5, 2]);
     const g = (x: tf.Tensor2D) => tf.grad((t: tf.Tensor) => tf.sum(tf.mul(sortRows(t as tf.Tensor2D), tf.range(0, x.shape[1]))))(x);
     const gradStock = g(xs[0] as tf.Tensor2D);
+    const tileInputs: Array<[tf.Tensor, number[]]> = [
+      [tf.tensor2d([[1], [2], [3]], [3, 1], 'int32'), [1, 6]],
+      [tf.tensor2d([[1, 2], [3, 4]]), [3, 2]],
+      [tf.tensor3d([[[1, 2, 3]], [[4, 5, 6]]], [2, 1, 3], 'int32'), [2, 3, 2]],
+      [tf.tensor1d([7, 8, 9]), [4]],
+    ];
+    const tileStock = tileInputs.map(([t, reps]) => tf.tile(t, reps));
 
     expect(registerSlicedKernels([backend])).toEqual([backend]);
     expect(slicedKernelsRegistered(backend)).toBe(true);
@@ -54,6 +62,7 @@ describeWithBackends('registerSlicedKernels', (backend) => {
     expectTensorsClose(partialFast.values, partial.values, { rtol: 0, atol: 0 });
     expectTensorsClose(tf.scatterND(idx, upd, [5, 2]), scatterStock, { rtol: 0, atol: 0 });
     expectTensorsClose(g(xs[0] as tf.Tensor2D), gradStock, { rtol: 0, atol: 0 });
+    tileInputs.forEach(([t, reps], i) => expectTensorsClose(tf.tile(t, reps), tileStock[i] as tf.Tensor, { rtol: 0, atol: 0 }));
 
     const refs = await loadFixture<Refs>(import.meta.url, './fixtures/sliced_refs.json');
     for (const c of refs.sw) {
@@ -69,6 +78,6 @@ describeWithBackends('registerSlicedKernels', (backend) => {
       );
       expect(Math.abs(v - c.value) / c.value).toBeLessThan(1e-5);
     }
-    tf.dispose([...xs, ...stock.flatMap((s) => [s.values, s.indices]), partial.values, partial.indices, partialFast.values, partialFast.indices, idx, upd, scatterStock, gradStock]);
+    tf.dispose([...xs, ...stock.flatMap((s) => [s.values, s.indices]), partial.values, partial.indices, partialFast.values, partialFast.indices, idx, upd, scatterStock, gradStock, ...tileInputs.map(([t]) => t), ...tileStock]);
   });
 });

@@ -1,8 +1,11 @@
 /**
- * Faster kernels for the two operations that dominate a sliced Wasserstein gradient after the
- * projection matmul: the full row sort (`TopK` with k = n) and the scatter of the sort gradient
- * (`ScatterNd`). The stock tfjs 4.22 kernels are generic (a comparison sort and an index-walking
- * scatter); these are an LSD radix argsort on the float bits (stable, O(n) per row) and a linear
+ * Faster kernels for the operations that dominate a sliced Wasserstein gradient after the
+ * projection matmul: the full row sort (`TopK` with k = n), the scatter of the sort gradient
+ * (`ScatterNd`) and the int32 `Tile` that builds its flat indices (the stock wasm Tile walks every
+ * output element with index arithmetic). The stock tfjs 4.22 kernels are generic (a comparison sort and an index-walking
+ * scatter); these are a stable argsort per row (n linear buckets between the row's min and max plus an insertion
+ * pass, falling back to an LSD radix sort on the float bits for skewed or non-finite rows; O(n)
+ * per row in both cases) and a linear
  * scatter-add, written in TypeScript over the backend's own memory (no copies on wasm).
  *
  * They replace the stock kernels only when {@link registerSlicedKernels} is called (core owns the
@@ -32,7 +35,7 @@ let keysA = new Uint32Array(0);
 let keysB = new Uint32Array(0);
 let idxA = new Int32Array(0);
 let idxB = new Int32Array(0);
-const counts = new Uint32Array(RADIX);
+const counts = new Uint32Array(3 * RADIX);
 
 function ensureScratch(n: number): void {
   if (keysA.length >= n) return;
@@ -40,6 +43,80 @@ function ensureScratch(n: number): void {
   keysB = new Uint32Array(n);
   idxA = new Int32Array(n);
   idxB = new Int32Array(n);
+}
+
+let bucketIds = new Int32Array(0);
+let bucketStarts = new Int32Array(0);
+let tmpValues = new Float32Array(0);
+let tmpIndices = new Int32Array(0);
+/** Largest bucket the insertion pass accepts before falling back to the radix sort. */
+const MAX_BUCKET = 64;
+
+/**
+ * Descending sort of one row by n linear buckets over [min, max] (a monotone map, so buckets are
+ * ordered), a stable scatter, and an insertion pass that only moves elements within their bucket.
+ * Ties keep increasing index order. Returns false (writing nothing) when the row has a non-finite
+ * value, is constant, or has a bucket larger than {@link MAX_BUCKET}: the caller then radix-sorts it.
+ */
+function bucketSortRow(x: Float32Array, off: number, n: number, outValues: Float32Array, outIndices: Int32Array): boolean {
+  let mn = Infinity;
+  let mx = -Infinity;
+  for (let i = 0; i < n; i++) {
+    const v = x[off + i] as number;
+    if (v < mn) mn = v;
+    if (v > mx) mx = v;
+  }
+  const range = mx - mn;
+  if (!(range > 0) || !Number.isFinite(range)) return false;
+  if (bucketIds.length < n) {
+    bucketIds = new Int32Array(n);
+    bucketStarts = new Int32Array(n + 1);
+    tmpValues = new Float32Array(n);
+    tmpIndices = new Int32Array(n);
+  }
+  const ids = bucketIds;
+  const starts = bucketStarts;
+  starts.fill(0, 0, n + 1);
+  const scale = n / range;
+  for (let i = 0; i < n; i++) {
+    // Bucket 0 holds the largest values (descending order); NaN fails the range test above.
+    let b = Math.floor((mx - (x[off + i] as number)) * scale);
+    if (b >= n) b = n - 1;
+    ids[i] = b;
+    starts[b + 1] = (starts[b + 1] as number) + 1;
+  }
+  let biggest = 0;
+  for (let b = 0; b < n; b++) {
+    const c = starts[b + 1] as number;
+    if (c > biggest) biggest = c;
+    starts[b + 1] = c + (starts[b] as number);
+  }
+  if (biggest > MAX_BUCKET) return false;
+  const tv = tmpValues;
+  const ti = tmpIndices;
+  for (let i = 0; i < n; i++) {
+    const b = ids[i] as number;
+    const pos = starts[b] as number;
+    starts[b] = pos + 1;
+    tv[pos] = x[off + i] as number;
+    ti[pos] = i;
+  }
+  for (let i = 1; i < n; i++) {
+    const v = tv[i] as number;
+    if ((tv[i - 1] as number) >= v) continue;
+    const id = ti[i] as number;
+    let j = i - 1;
+    while (j >= 0 && (tv[j] as number) < v) {
+      tv[j + 1] = tv[j] as number;
+      ti[j + 1] = ti[j] as number;
+      j--;
+    }
+    tv[j + 1] = v;
+    ti[j + 1] = id;
+  }
+  outValues.set(tv.subarray(0, n), off);
+  outIndices.set(ti.subarray(0, n), off);
+  return true;
 }
 
 /**
@@ -57,6 +134,7 @@ export function sortRowsDescending(
   ensureScratch(n);
   for (let r = 0; r < rows; r++) {
     const off = r * n;
+    if (n > 32 && bucketSortRow(x, off, n, outValues, outIndices)) continue;
     let keys = keysA;
     let idx = idxA;
     // Descending order = ascending order of the complemented key; stable passes keep ties by index.
@@ -78,25 +156,33 @@ export function sortRowsDescending(
         idx[j + 1] = id;
       }
     } else {
+      // One counting pass for the three digits (11, 11 and 10 bits), then three stable scatters.
+      counts.fill(0);
+      for (let i = 0; i < n; i++) {
+        const k = keys[i] as number;
+        const b0 = k & MASK;
+        const b1 = RADIX + ((k >>> RADIX_BITS) & MASK);
+        const b2 = 2 * RADIX + (k >>> (2 * RADIX_BITS));
+        counts[b0] = (counts[b0] as number) + 1;
+        counts[b1] = (counts[b1] as number) + 1;
+        counts[b2] = (counts[b2] as number) + 1;
+      }
       let keys2 = keysB;
       let idx2 = idxB;
-      for (let shift = 0; shift < 32; shift += RADIX_BITS) {
-        counts.fill(0);
-        for (let i = 0; i < n; i++) {
-          const b = ((keys[i] as number) >>> shift) & MASK;
-          counts[b] = (counts[b] as number) + 1;
-        }
+      for (let pass = 0; pass < 3; pass++) {
+        const shift = pass * RADIX_BITS;
+        const base = pass * RADIX;
         // A digit shared by every key leaves the order unchanged: skip the pass.
-        if (counts[((keys[0] as number) >>> shift) & MASK] === n) continue;
+        if (counts[base + (((keys[0] as number) >>> shift) & MASK)] === n) continue;
         let sum = 0;
-        for (let b = 0; b < RADIX; b++) {
+        for (let b = base; b < base + RADIX; b++) {
           const c = counts[b] as number;
           counts[b] = sum;
           sum += c;
         }
         for (let i = 0; i < n; i++) {
           const k = keys[i] as number;
-          const bucket = (k >>> shift) & MASK;
+          const bucket = base + ((k >>> shift) & MASK);
           const pos = counts[bucket] as number;
           counts[bucket] = pos + 1;
           keys2[pos] = k;
@@ -215,11 +301,55 @@ function scatterKernel(): tf.KernelFunc {
   };
 }
 
+/** `out[i] = x[i mod shape]` for `reps` along each axis (any rank, any dtype with a typed array). */
+export function tileValues(x: tf.backend_util.TypedArray, shape: number[], reps: number[], out: tf.backend_util.TypedArray): void {
+  const rank = shape.length;
+  const outShape = shape.map((s, k) => s * (reps[k] as number));
+  if (rank === 0) {
+    out[0] = x[0] as number;
+    return;
+  }
+  // Copy the innermost dimension in runs, with an odometer over the outer output indices.
+  const inner = shape[rank - 1] as number;
+  const innerOut = outShape[rank - 1] as number;
+  const inStrides: number[] = new Array(rank).fill(1);
+  for (let k = rank - 2; k >= 0; k--) inStrides[k] = (inStrides[k + 1] as number) * (shape[k + 1] as number);
+  const outer = out.length / innerOut;
+  const pos: number[] = new Array(Math.max(rank - 1, 0)).fill(0);
+  for (let o = 0; o < outer; o++) {
+    let src = 0;
+    for (let k = 0; k < rank - 1; k++) src += ((pos[k] as number) % (shape[k] as number)) * (inStrides[k] as number);
+    const dst = o * innerOut;
+    if (inner === 1) out.fill(x[src] as number, dst, dst + innerOut);
+    else for (let j = 0; j < innerOut; j += inner) out.set(x.subarray(src, src + inner), dst + j);
+    for (let k = rank - 2; k >= 0; k--) {
+      pos[k] = (pos[k] as number) + 1;
+      if ((pos[k] as number) < (outShape[k] as number)) break;
+      pos[k] = 0;
+    }
+  }
+}
+
+function tileKernel(stock: tf.KernelConfig): tf.KernelFunc {
+  return (args) => {
+    const { inputs, backend, attrs } = args;
+    const x = inputs['x'] as tf.TensorInfo;
+    const reps = (attrs as unknown as { reps: number[] }).reps;
+    if (x.dtype === 'string' || x.dtype === 'complex64') return stock.kernelFunc(args);
+    const outShape = x.shape.map((s, k) => s * (reps[k] as number));
+    const b = backend as unknown as Backendish;
+    const outs = makeOutputs(b, [{ shape: outShape, dtype: x.dtype, size: tf.util.sizeFromShape(outShape) }]);
+    const arrays = outs.arrays();
+    tileValues(readInput(b, x), x.shape, reps, arrays[0] as tf.backend_util.TypedArray);
+    return outs.finish(arrays)[0] as tf.TensorInfo;
+  };
+}
+
 const installed = new Set<string>();
 
 /**
- * Replaces tfjs's `TopK` (full sorts only; other calls go to the stock kernel) and `ScatterNd`
- * kernels on `backends` (default: cpu and wasm, whichever are registered) with the faster ones
+ * Replaces tfjs's `TopK` (full sorts only; other calls go to the stock kernel), `ScatterNd` and
+ * `Tile` kernels on `backends` (default: cpu and wasm, whichever are registered) with the faster ones
  * of this module. Idempotent; returns the backends patched by this call. Call it once after
  * choosing a backend, e.g. right after `initBackend()`.
  *
@@ -235,11 +365,14 @@ export function registerSlicedKernels(backends: readonly string[] = ['cpu', 'was
     if (installed.has(backendName)) continue;
     const stockTopK = tf.getKernel('TopK', backendName);
     const stockScatter = tf.getKernel('ScatterNd', backendName);
-    if (stockTopK === undefined || stockScatter === undefined) continue;
+    const stockTile = tf.getKernel('Tile', backendName);
+    if (stockTopK === undefined || stockScatter === undefined || stockTile === undefined) continue;
     tf.unregisterKernel('TopK', backendName);
     tf.registerKernel({ kernelName: 'TopK', backendName, kernelFunc: topkKernel(stockTopK), ...(stockTopK.setupFunc ? { setupFunc: stockTopK.setupFunc } : {}) });
     tf.unregisterKernel('ScatterNd', backendName);
     tf.registerKernel({ kernelName: 'ScatterNd', backendName, kernelFunc: scatterKernel(), ...(stockScatter.setupFunc ? { setupFunc: stockScatter.setupFunc } : {}) });
+    tf.unregisterKernel('Tile', backendName);
+    tf.registerKernel({ kernelName: 'Tile', backendName, kernelFunc: tileKernel(stockTile), ...(stockTile.setupFunc ? { setupFunc: stockTile.setupFunc } : {}) });
     installed.add(backendName);
     done.push(backendName);
   }
