@@ -22,3 +22,4 @@ export {
 export type { AdamOptions, BatchSampler, FitOptions, Progress } from './trainer.js';
 export { loadW2Benchmark, parseW2Benchmark, type W2Benchmark } from './w2-benchmark.js';
 export { highDimGaussianBenchmark, type GaussianBenchmark, type GaussianBenchmarkOptions } from './gaussian-benchmark.js';
+export { ConvICNN, type ConvICNNOptions, type ConvICNNWeights } from './conv-icnn.js';
