@@ -9,8 +9,8 @@ import { expect, it } from 'vitest';
 import { isReplacedKernel, stockKernel } from '../src/kernels/index.js';
 import { expectMatchesStockCpu, randn, STOCK } from './kernels-reference.js';
 
-function ints(values: number[], shape: number[]): tf.Tensor {
-  return tf.tensor(values, shape, 'int32');
+function ints(values: number[], shape: number[]): tf.Tensor1D {
+  return tf.tensor(values, shape as number[], 'int32') as unknown as tf.Tensor1D; // typed as 1D for unsortedSegmentSum; any rank at run time
 }
 
 /** Deterministic pseudo-random integers in [lo, hi). */

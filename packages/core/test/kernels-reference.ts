@@ -74,7 +74,7 @@ export async function expectMatchesStockCpu(
     const w = want[i] as Result;
     expect(g.shape, `output ${i} shape`).toEqual(w.shape);
     expect(g.dtype, `output ${i} dtype`).toBe(w.dtype);
-    expectTensorsClose(g.values, w.values, { rtol: tol.rtol ?? 2e-4, atol: tol.atol ?? 2e-4 });
+    expectTensorsClose(Array.from(g.values), Array.from(w.values), { rtol: tol.rtol ?? 2e-4, atol: tol.atol ?? 2e-4 });
   });
 }
 

@@ -7,7 +7,7 @@
  * | wasm | Conv2DBackpropFilter | missing (every conv filter gradient) | transpose + dilated Conv2D + transpose |
  * | wasm | Conv2DBackpropInput | scalar loop (≈4 GFLOP/s) | sub-pixel Conv2D + DepthToSpace |
  * | wasm | UnsortedSegmentSum | missing (every gather gradient) | linear loop |
- * | wasm | GatherV2 | wrong with `batchDims > 0` (tfjs #8658) | flat-index gather |
+ * | wasm | GatherV2 | wrong with `batchDims > 0` (tfjs #8658); slow on large index tensors | typed-array loop in the heap |
  * | wasm | BatchMatMul, _FusedMatMul | 12–50× slower with transpose flags | explicit Transpose |
  * | wasm | DepthwiseConv2dNativeBackpropFilter/Input | missing | direct loops |
  * | cpu | Conv2DBackpropFilter | scalar loop ≈90× slower | transpose + dilated Conv2D + transpose |
