@@ -94,6 +94,14 @@ describe.skipIf(!hasChromium)('playground in headless Chromium', () => {
     expect(r.d).toBeLessThan(0.5 * r.d0);
   });
 
+  for (const [method, factor] of [['max-sw', 0.5], ['la-sw', 0.5], ['semidual', 0.5], ['w2gn', 0.7]] as const) {
+    it(`trains with ${method} and the distance falls`, async () => {
+      const r = await runPage(`?target=8gaussians&method=${method}&n=256&spf=4`, `playground-${method}.png`);
+      console.log(`playground e2e (${method}, ${r.backend}): SW2 ${r.d0.toPrecision(4)} -> ${r.d.toPrecision(4)} after ${r.step} steps (${r.seconds.toFixed(1)} s)`);
+      expect(r.d).toBeLessThan(factor * r.d0);
+    });
+  }
+
   // The default run above takes webgl on a GPU and wasm where WebGL is software-rasterized (as in
   // this headless Chromium, where tfjs-webgl is far slower than wasm); the last fallback is cpu.
   it('trains on the forced cpu backend too', async () => {
