@@ -33,3 +33,4 @@ export { SlicedTrainer, SLICED_LOSSES, type SlicedLoss, type SlicedTrainerOption
 export { SnganTrainer, type GanTrainerOptions } from './train/gan-trainer.js';
 export { SemiDualTrainer, type SemiDualTrainerOptions } from './train/semidual-trainer.js';
 export { W2gnLatentTrainer, type W2gnLatentTrainerOptions } from './train/w2gn-latent-trainer.js';
+export * from './ot-models.js';

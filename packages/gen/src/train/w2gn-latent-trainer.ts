@@ -89,7 +89,7 @@ export class W2gnLatentTrainer extends Trainer {
     this.ae = new Autoencoder({ inputShape: this.dataset.sampleShape, latentDim: this.opts.latentDim, kind: this.opts.autoencoder, seed: this.rng.nextSeed() });
     this.aeOpt = new Adam(this.ae.trainableVariables(), { lr: this.opts.lr, betas: [0.9, 0.999] });
     this.w2gn = new W2GN({
-      icnn: { dim: this.opts.latentDim, hidden: this.opts.icnnHidden, strongConvexity: 1e-4 },
+      icnn: { dim: this.opts.latentDim, hidden: this.opts.icnnHidden, strongConvexity: 1 },
       lambda: this.opts.lambda,
       optimizer: { lr: this.opts.mapLr },
       seed: this.rng.nextSeed(),
