@@ -42,7 +42,7 @@ export function adam(options: AdamOptions): SemiDualSolver {
         return runSolver(problem, solveOptions, config, {
           start() {},
           step(_k, _iterate, grads) {
-            opt.applyGradients(grads as unknown as Parameters<tf.Optimizer["applyGradients"]>[0]);
+            (opt as tf.Optimizer).applyGradients(grads);
           },
           finish(iterate) {
             return iterate;

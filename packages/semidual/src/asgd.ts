@@ -64,7 +64,12 @@ export function asgd(options: AsgdOptions): SemiDualSolver {
           });
         },
         finish(iterate) {
-          return average ?? iterate;
+          const out = average ?? iterate;
+          average = undefined;
+          return out;
+        },
+        abort() {
+          average?.dispose();
         },
       });
     },

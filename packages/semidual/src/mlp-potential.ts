@@ -66,7 +66,7 @@ export class MlpPotential implements DualPotential {
     this.chunkSize = checkInteger(options.chunkSize ?? 16384, 'chunkSize', 1);
     const sizes = [this.inputDim, ...this.hidden, 1];
     if (weights !== undefined) {
-      this.weights = weights.map((w) => tf.variable(tf.clone(w), true));
+      this.weights = weights.map((w) => tf.tidy(() => tf.variable(tf.clone(w), true)));
       return;
     }
     const rng = toRng(options.seed);
@@ -75,8 +75,9 @@ export class MlpPotential implements DualPotential {
       const fanIn = sizes[l] as number;
       const fanOut = sizes[l + 1] as number;
       const limit = Math.sqrt(6 / fanIn);
-      this.weights.push(tf.variable(tf.randomUniform([fanIn, fanOut], -limit, limit, 'float32', rng.nextSeed()), true));
-      this.weights.push(tf.variable(tf.zeros([fanOut]), true));
+      const seed = rng.nextSeed();
+      this.weights.push(tf.tidy(() => tf.variable(tf.randomUniform([fanIn, fanOut], -limit, limit, 'float32', seed), true)));
+      this.weights.push(tf.tidy(() => tf.variable(tf.zeros([fanOut]), true)));
     }
   }
 

@@ -138,6 +138,7 @@ export function semiDualProblem(options: SemiDualProblemOptions): SemiDualProble
         const x = sampler(batchSize, rng);
         if (!(x instanceof tf.Tensor) || x.rank !== 2 || x.shape[0] !== batchSize || x.shape[1] !== dim || x.dtype !== 'float32') {
           const shape = x instanceof tf.Tensor ? `[${x.shape.join(', ')}] ${x.dtype}` : String(x);
+          if (x instanceof tf.Tensor) x.dispose();
           throw new OTError('INVALID_SHAPE', `the source sampler must return a float32 [${batchSize}, ${dim}] tensor, got ${shape}`);
         }
         return x;

@@ -142,7 +142,7 @@ export function sinkhorn(a: TensorLike | undefined, b: TensorLike | undefined, M
         if (!Number.isFinite(err)) {
           throw new OTError(
             'NUMERICAL_ERROR',
-            `Sinkhorn produced non-finite values at iteration ${it}${logDomain ? '' : ' (the scaling form overflows for small reg: use logDomain: true)'}`,
+            `Sinkhorn produced non-finite values at iteration ${it}${logDomain ? '' : ' (exp(−M/reg) under- or overflows in the scaling form for small reg: use logDomain: true)'}`,
           );
         }
         if (err < tol) {

@@ -111,6 +111,8 @@ export function runSolver(
     start(iterate: DualPotential): void;
     step(k: number, iterate: DualPotential, grads: tf.NamedTensorMap): void;
     finish(iterate: DualPotential): DualPotential;
+    /** Frees the solver's own state after an error. */
+    abort?(): void;
   },
 ): SemiDualResult {
   if (problem === null || typeof problem !== 'object' || typeof problem.sample !== 'function') {
@@ -128,11 +130,13 @@ export function runSolver(
   const batchSize = config.batchSize ?? (discrete ? undefined : 64);
   const rng = toRng(options.seed ?? config.seed ?? 0);
   const iterate = options.init === undefined ? new VectorPotential(problem.target.size) : options.init.clone();
-  // Validate the potential against the target before iterating (throws SHAPE_MISMATCH).
-  tf.tidy(() => iterate.values(problem.target));
   const history: number[] = [];
   let returned: DualPotential | undefined;
   try {
+    // Validate the potential against the target before iterating (throws SHAPE_MISMATCH).
+    tf.tidy(() => {
+      iterate.values(problem.target);
+    });
     hooks.start(iterate);
     const vars = iterate.variables as tf.Variable[];
     for (let k = 1; k <= config.iterations; k++) {
@@ -156,6 +160,7 @@ export function runSolver(
     return Object.freeze({ potential: returned, objective, history: Object.freeze(history), iterations: config.iterations });
   } catch (e) {
     if (returned !== undefined && returned !== iterate) returned.dispose();
+    hooks.abort?.();
     throw e;
   } finally {
     if (returned !== iterate) iterate.dispose();

@@ -27,7 +27,7 @@ export class VectorPotential implements DualPotential {
   constructor(init: number | TensorLike) {
     if (typeof init === 'number') {
       const J = checkInteger(init, 'size', 1);
-      this.psi = tf.variable(tf.zeros([J]), true) as tf.Variable<tf.Rank.R1>;
+      this.psi = tf.tidy(() => tf.variable(tf.zeros([J]), true) as tf.Variable<tf.Rank.R1>);
     } else {
       this.psi = tf.tidy(() => {
         const t = toFloatTensor(init, 'init', 1);
