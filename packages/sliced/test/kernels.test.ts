@@ -22,7 +22,7 @@ function cases(): tf.Tensor2D[] {
 }
 
 describeWithBackends('registerSlicedKernels', (backend) => {
-  it('TopK (full sort), ScatterNd and Tile agree with the stock kernels; SW still matches POT', async () => {
+  it('TopK (full sort), ScatterNd, Tile and Transpose agree with the stock kernels; SW still matches POT', async () => {
     const xs = cases();
     const stock = xs.map((x) => tf.topk(x, x.shape[1]));
     const partial = tf.topk(xs[0] as tf.Tensor2D, 5);
@@ -38,6 +38,12 @@ describeWithBackends('registerSlicedKernels', (backend) => {
       [tf.tensor1d([7, 8, 9]), [4]],
     ];
     const tileStock = tileInputs.map(([t, reps]) => tf.tile(t, reps));
+    const trInputs: Array<[tf.Tensor, number[]]> = [
+      [tf.randomNormal([37, 53], 0, 1, 'float32', 8), [1, 0]],
+      [tf.tensor3d(Array.from({ length: 2 * 17 * 5 }, (_, i) => i), [2, 17, 5], 'int32'), [0, 2, 1]],
+      [tf.randomNormal([3, 4, 5], 0, 1, 'float32', 9), [2, 0, 1]], // stock fallback
+    ];
+    const trStock = trInputs.map(([t, perm]) => tf.transpose(t, perm));
 
     expect(registerSlicedKernels([backend])).toEqual([backend]);
     expect(slicedKernelsRegistered(backend)).toBe(true);
@@ -63,6 +69,7 @@ describeWithBackends('registerSlicedKernels', (backend) => {
     expectTensorsClose(tf.scatterND(idx, upd, [5, 2]), scatterStock, { rtol: 0, atol: 0 });
     expectTensorsClose(g(xs[0] as tf.Tensor2D), gradStock, { rtol: 0, atol: 0 });
     tileInputs.forEach(([t, reps], i) => expectTensorsClose(tf.tile(t, reps), tileStock[i] as tf.Tensor, { rtol: 0, atol: 0 }));
+    trInputs.forEach(([t, perm], i) => expectTensorsClose(tf.transpose(t, perm), trStock[i] as tf.Tensor, { rtol: 0, atol: 0 }));
 
     const refs = await loadFixture<Refs>(import.meta.url, './fixtures/sliced_refs.json');
     for (const c of refs.sw) {
@@ -78,6 +85,6 @@ describeWithBackends('registerSlicedKernels', (backend) => {
       );
       expect(Math.abs(v - c.value) / c.value).toBeLessThan(1e-5);
     }
-    tf.dispose([...xs, ...stock.flatMap((s) => [s.values, s.indices]), partial.values, partial.indices, partialFast.values, partialFast.indices, idx, upd, scatterStock, gradStock, ...tileInputs.map(([t]) => t), ...tileStock]);
+    tf.dispose([...xs, ...stock.flatMap((s) => [s.values, s.indices]), partial.values, partial.indices, partialFast.values, partialFast.indices, idx, upd, scatterStock, gradStock, ...tileInputs.map(([t]) => t), ...tileStock, ...trInputs.map(([t]) => t), ...trStock]);
   });
 });

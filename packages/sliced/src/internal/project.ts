@@ -2,23 +2,22 @@
  * Radon projections laid out for sorting: `[L, n]`, one row per direction, so the 1D solver sorts
  * along the fast (last) axis. tfjs's matMul gradient uses transposed matMuls, which are 10–50×
  * slower than plain ones on the wasm backend; these projections carry their own gradients built
- * from plain matMuls and one explicit transpose, choosing the layout that transposes the smaller
- * of `[n, d]` and `[n, L]`.
+ * from plain matMuls and one explicit transpose.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { customGrad1, customGrad2 } from '@ot/core';
 
-/** `[L, n]` = (X D)ᵀ computed with the cheaper transpose. `Dt` is `Dᵀ` `[L, d]`. */
-function forward(X: tf.Tensor2D, D: tf.Tensor2D, Dt: tf.Tensor2D): tf.Tensor2D {
-  const [, d] = X.shape;
-  const L = D.shape[1];
-  return (d <= L ? tf.matMul(Dt, tf.transpose(X)) : tf.transpose(tf.matMul(X, D))) as tf.Tensor2D;
+/**
+ * `[L, n]` = (X D)ᵀ. The wasm matMul (XNNPACK) packs its second operand on every call, so the
+ * small direction matrix goes second; the `[n, L]` result is then transposed.
+ */
+function forward(X: tf.Tensor2D, D: tf.Tensor2D, _Dt: tf.Tensor2D): tf.Tensor2D {
+  return tf.transpose(tf.matMul(X, D)) as tf.Tensor2D;
 }
 
-/** dX `[n, d]` from dPt `[L, n]`: (dPt)ᵀ Dᵀ, transposing the smaller operand. */
-function gradX(dPt: tf.Tensor2D, D: tf.Tensor2D, Dt: tf.Tensor2D): tf.Tensor2D {
-  const [d, L] = D.shape;
-  return (d <= L ? tf.transpose(tf.matMul(D, dPt)) : tf.matMul(tf.transpose(dPt), Dt)) as tf.Tensor2D;
+/** dX `[n, d]` from dPt `[L, n]`: (dPt)ᵀ Dᵀ, the small `Dᵀ` second. */
+function gradX(dPt: tf.Tensor2D, _D: tf.Tensor2D, Dt: tf.Tensor2D): tf.Tensor2D {
+  return tf.matMul(tf.transpose(dPt), Dt) as tf.Tensor2D;
 }
 
 /**

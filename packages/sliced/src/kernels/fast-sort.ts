@@ -345,11 +345,51 @@ function tileKernel(stock: tf.KernelConfig): tf.KernelFunc {
   };
 }
 
+/** Cache-blocked transpose of the last two axes of `x` (`batch` matrices `[rows, cols]`). */
+export function transposeBlocked(x: tf.backend_util.TypedArray, batch: number, rows: number, cols: number, out: tf.backend_util.TypedArray): void {
+  const B = 16;
+  const size = rows * cols;
+  for (let bt = 0; bt < batch; bt++) {
+    const o = bt * size;
+    for (let i0 = 0; i0 < rows; i0 += B) {
+      const i1 = Math.min(rows, i0 + B);
+      for (let j0 = 0; j0 < cols; j0 += B) {
+        const j1 = Math.min(cols, j0 + B);
+        for (let i = i0; i < i1; i++) {
+          const ro = o + i * cols;
+          for (let j = j0; j < j1; j++) out[o + j * rows + i] = x[ro + j] as number;
+        }
+      }
+    }
+  }
+}
+
+function transposeKernel(stock: tf.KernelConfig): tf.KernelFunc {
+  return (args) => {
+    const { inputs, backend, attrs } = args;
+    const x = inputs['x'] as tf.TensorInfo;
+    const perm = (attrs as unknown as { perm: number[] }).perm;
+    const rank = x.shape.length;
+    // Only a swap of the last two axes (leading axes in place) is handled here.
+    const swapLast = rank >= 2 && perm.every((p, k) => (k < rank - 2 ? p === k : k === rank - 2 ? p === rank - 1 : p === rank - 2));
+    if (!swapLast || x.dtype === 'string' || x.dtype === 'complex64') return stock.kernelFunc(args);
+    const rows = x.shape[rank - 2] as number;
+    const cols = x.shape[rank - 1] as number;
+    const batch = tf.util.sizeFromShape(x.shape.slice(0, rank - 2));
+    const outShape = perm.map((p) => x.shape[p] as number);
+    const b = backend as unknown as Backendish;
+    const outs = makeOutputs(b, [{ shape: outShape, dtype: x.dtype, size: tf.util.sizeFromShape(outShape) }]);
+    const arrays = outs.arrays();
+    transposeBlocked(readInput(b, x), batch, rows, cols, arrays[0] as tf.backend_util.TypedArray);
+    return outs.finish(arrays)[0] as tf.TensorInfo;
+  };
+}
+
 const installed = new Set<string>();
 
 /**
- * Replaces tfjs's `TopK` (full sorts only; other calls go to the stock kernel), `ScatterNd` and
- * `Tile` kernels on `backends` (default: cpu and wasm, whichever are registered) with the faster ones
+ * Replaces tfjs's `TopK` (full sorts only; other calls go to the stock kernel), `ScatterNd`,
+ * `Tile` and `Transpose` (swaps of the last two axes; other permutations go to the stock kernel) kernels on `backends` (default: cpu and wasm, whichever are registered) with the faster ones
  * of this module. Idempotent; returns the backends patched by this call. Call it once after
  * choosing a backend, e.g. right after `initBackend()`.
  *
@@ -366,13 +406,21 @@ export function registerSlicedKernels(backends: readonly string[] = ['cpu', 'was
     const stockTopK = tf.getKernel('TopK', backendName);
     const stockScatter = tf.getKernel('ScatterNd', backendName);
     const stockTile = tf.getKernel('Tile', backendName);
-    if (stockTopK === undefined || stockScatter === undefined || stockTile === undefined) continue;
+    const stockTranspose = tf.getKernel('Transpose', backendName);
+    if (stockTopK === undefined || stockScatter === undefined || stockTile === undefined || stockTranspose === undefined) continue;
     tf.unregisterKernel('TopK', backendName);
     tf.registerKernel({ kernelName: 'TopK', backendName, kernelFunc: topkKernel(stockTopK), ...(stockTopK.setupFunc ? { setupFunc: stockTopK.setupFunc } : {}) });
     tf.unregisterKernel('ScatterNd', backendName);
     tf.registerKernel({ kernelName: 'ScatterNd', backendName, kernelFunc: scatterKernel(), ...(stockScatter.setupFunc ? { setupFunc: stockScatter.setupFunc } : {}) });
     tf.unregisterKernel('Tile', backendName);
     tf.registerKernel({ kernelName: 'Tile', backendName, kernelFunc: tileKernel(stockTile), ...(stockTile.setupFunc ? { setupFunc: stockTile.setupFunc } : {}) });
+    tf.unregisterKernel('Transpose', backendName);
+    tf.registerKernel({
+      kernelName: 'Transpose',
+      backendName,
+      kernelFunc: transposeKernel(stockTranspose),
+      ...(stockTranspose.setupFunc ? { setupFunc: stockTranspose.setupFunc } : {}),
+    });
     installed.add(backendName);
     done.push(backendName);
   }
