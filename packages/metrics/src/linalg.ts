@@ -5,7 +5,8 @@
  * Wilkinson-type shifts, as EISPACK tred1 + tql1 / JAMA). Matrices are row-major `Float64Array`s.
  *
  * These are eigen*values* only: about (2/3)·n³ multiply-adds, 3–5× less work than a full
- * eigendecomposition (ml-matrix's `EigenvalueDecomposition` accumulates eigenvectors).
+ * eigendecomposition (ml-matrix's `EigenvalueDecomposition` accumulates eigenvectors), and the
+ * dense products are cache-blocked ({@link gemmNT}).
  */
 import { OTError } from '@ot/core';
 
@@ -81,38 +82,107 @@ export function pivotedCholesky(a: Float64Array, n: number, tol: number): Pivote
 }
 
 /**
+ * C[n, m] += A[n, k] · B[m, k]ᵀ, all row-major (the shared dimension contiguous in both), blocked
+ * for the caches with a 2 × 4 register micro-kernel. `lowerOnly` (square C) skips the blocks
+ * entirely above the diagonal (entries above it in diagonal blocks are computed too).
+ */
+export function gemmNT(
+  a: Float64Array,
+  b: Float64Array,
+  c: Float64Array,
+  n: number,
+  m: number,
+  k: number,
+  lowerOnly = false,
+  /** A[i][p] = 0 for p < i, or B[j][p] = 0 for p < j: such products are skipped. */
+  zeroBefore: 'a' | 'b' | 'none' = 'none',
+): void {
+  const KB = 256;
+  const IB = 64;
+  const JB = 64;
+  for (let k0 = 0; k0 < k; k0 += KB) {
+    const k1 = Math.min(k, k0 + KB);
+    for (let i0 = 0; i0 < n; i0 += IB) {
+      const i1 = Math.min(n, i0 + IB);
+      if (zeroBefore === 'a' && i0 >= k1) continue;
+      const jEnd = lowerOnly ? Math.min(m, i1) : m;
+      for (let j0 = 0; j0 < jEnd; j0 += JB) {
+        const j1 = Math.min(jEnd, j0 + JB);
+        if (zeroBefore === 'b' && j0 >= k1) continue;
+        let i = i0;
+        for (; i + 1 < i1; i += 2) {
+          const ai0 = i * k;
+          const ai1 = ai0 + k;
+          let j = j0;
+          for (; j + 3 < j1; j += 4) {
+            const pStart = zeroBefore === 'b' ? Math.max(k0, j) : zeroBefore === 'a' ? Math.max(k0, i) : k0;
+            const bj0 = j * k;
+            const bj1 = bj0 + k;
+            const bj2 = bj1 + k;
+            const bj3 = bj2 + k;
+            let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
+            for (let p = pStart; p < k1; p++) {
+              const x0 = a[ai0 + p]!;
+              const x1 = a[ai1 + p]!;
+              const y0 = b[bj0 + p]!;
+              const y1 = b[bj1 + p]!;
+              const y2 = b[bj2 + p]!;
+              const y3 = b[bj3 + p]!;
+              s00 += x0 * y0; s01 += x0 * y1; s02 += x0 * y2; s03 += x0 * y3;
+              s10 += x1 * y0; s11 += x1 * y1; s12 += x1 * y2; s13 += x1 * y3;
+            }
+            const c0 = i * m + j;
+            const c1 = c0 + m;
+            c[c0] = c[c0]! + s00; c[c0 + 1] = c[c0 + 1]! + s01; c[c0 + 2] = c[c0 + 2]! + s02; c[c0 + 3] = c[c0 + 3]! + s03;
+            c[c1] = c[c1]! + s10; c[c1 + 1] = c[c1 + 1]! + s11; c[c1 + 2] = c[c1 + 2]! + s12; c[c1 + 3] = c[c1 + 3]! + s13;
+          }
+          for (; j < j1; j++) {
+            const bj = j * k;
+            let s0 = 0, s1 = 0;
+            for (let p = k0; p < k1; p++) {
+              const y = b[bj + p]!;
+              s0 += a[ai0 + p]! * y;
+              s1 += a[ai1 + p]! * y;
+            }
+            c[i * m + j] = c[i * m + j]! + s0;
+            c[(i + 1) * m + j] = c[(i + 1) * m + j]! + s1;
+          }
+        }
+        for (; i < i1; i++) {
+          const ai = i * k;
+          for (let j = j0; j < j1; j++) {
+            const bj = j * k;
+            let s = 0;
+            for (let p = k0; p < k1; p++) s += a[ai + p]! * b[bj + p]!;
+            c[i * m + j] = c[i * m + j]! + s;
+          }
+        }
+      }
+    }
+  }
+}
+
+/**
  * M = Lᵀ (P S Pᵀ) L for a symmetric `[n, n]` `s`, the pivot permutation P and the lower
  * trapezoidal `[n, r]` L of {@link pivotedCholesky}. Returns the full symmetric `[r, r]` M.
- * Exploits the triangular structure: ≈ n²r/2 + n r²/2 multiply-adds.
+ * Two blocked products skipping the zeros of L (≈ n²r/2 + n r²/3 multiply-adds).
  */
 export function congruence(s: Float64Array, n: number, chol: PivotedCholesky): Float64Array {
   const { l, rank: r, perm } = chol;
-  // C = (P S Pᵀ) L, [n, r]: C[i, :] = Σ_j S[p_i, p_j] L[j, 0..min(j, r-1)]
-  const c = new Float64Array(n * r);
+  const sp = new Float64Array(n * n);
   for (let i = 0; i < n; i++) {
-    const srow = perm[i]! * n;
-    const ci = i * r;
-    for (let j = 0; j < n; j++) {
-      const sij = s[srow + perm[j]!]!;
-      if (sij === 0) continue;
-      const lim = Math.min(j + 1, r);
-      const lj = j * r;
-      for (let m = 0; m < lim; m++) c[ci + m] = c[ci + m]! + (sij * l[lj + m]!);
-    }
+    const src = perm[i]! * n;
+    const dst = i * n;
+    for (let j = 0; j < n; j++) sp[dst + j] = s[src + perm[j]!]!;
   }
-  // M = Lᵀ C (lower triangle, then mirrored): M[a, b] = Σ_{j ≥ a} L[j, a] C[j, b]
+  const lt = new Float64Array(r * n); // Lᵀ, [r, n]
+  for (let j = 0; j < n; j++) for (let m = 0; m < r; m++) lt[m * n + j] = l[j * r + m]!;
+  const g = new Float64Array(n * r); // S' L, [n, r]
+  gemmNT(sp, lt, g, n, r, n, false, 'b');
+  const gt = new Float64Array(r * n);
+  for (let i = 0; i < n; i++) for (let m = 0; m < r; m++) gt[m * n + i] = g[i * r + m]!;
   const out = new Float64Array(r * r);
-  for (let j = 0; j < n; j++) {
-    const lj = j * r;
-    const cj = j * r;
-    const lim = Math.min(j + 1, r);
-    for (let a = 0; a < lim; a++) {
-      const lja = l[lj + a]!;
-      if (lja === 0) continue;
-      const oa = a * r;
-      for (let b = 0; b <= a; b++) out[oa + b] = out[oa + b]! + (lja * c[cj + b]!);
-    }
-  }
+  gemmNT(lt, gt, out, r, r, n, true, 'a');
   for (let a = 0; a < r; a++) for (let b = 0; b < a; b++) out[b * r + a] = out[a * r + b]!;
   return out;
 }
@@ -120,61 +190,91 @@ export function congruence(s: Float64Array, n: number, chol: PivotedCholesky): F
 /**
  * Householder reduction of a symmetric `[n, n]` matrix to tridiagonal form (lower triangle is
  * read; `a` is overwritten). Returns the diagonal `d` and the sub-diagonal `e` (`e[k]` couples
- * k and k + 1). Only the lower triangle of the trailing block is read and updated.
+ * k and k + 1). The rank-2 update of step k is fused with the matrix–vector product of step
+ * k + 1, so each step streams the trailing lower triangle once.
  */
 export function tridiagonalize(a: Float64Array, n: number): { d: Float64Array; e: Float64Array } {
   const d = new Float64Array(n);
   const e = new Float64Array(n);
-  const v = new Float64Array(n);
-  const p = new Float64Array(n);
+  let vp = new Float64Array(n); // pending reflector update A -= vp wpᵀ + wp vpᵀ (absolute indices)
+  let wp = new Float64Array(n);
+  let vc = new Float64Array(n);
+  let pc = new Float64Array(n);
+  let pending = false;
   for (let k = 0; k < n - 2; k++) {
+    if (pending) {
+      const vk = vp[k]!;
+      const wk = wp[k]!;
+      for (let i = k; i < n; i++) a[i * n + k] = a[i * n + k]! - (vp[i]! * wk + wp[i]! * vk);
+    }
     d[k] = a[k * n + k]!;
-    const m = n - k - 1; // size of the trailing block, rows k+1..n-1
-    const off = k + 1;
     let norm2 = 0;
-    for (let i = 0; i < m; i++) {
-      const x = a[(off + i) * n + k]!;
-      v[i] = x;
+    for (let i = k + 1; i < n; i++) {
+      const x = a[i * n + k]!;
+      vc[i] = x;
       norm2 += x * x;
     }
-    const x0 = v[0]!;
+    const x0 = vc[k + 1]!;
     const rest = norm2 - x0 * x0;
     if (rest === 0) {
       e[k] = x0;
+      if (pending) {
+        for (let i = k + 1; i < n; i++) {
+          const row = i * n;
+          const pvi = vp[i]!;
+          const pwi = wp[i]!;
+          for (let j = k + 1; j <= i; j++) a[row + j] = a[row + j]! - (pvi * wp[j]! + pwi * vp[j]!);
+        }
+      }
+      pending = false;
       continue;
     }
     const norm = Math.sqrt(norm2);
     const alpha = x0 > 0 ? -norm : norm;
     e[k] = alpha;
-    v[0] = x0 - alpha;
-    const vtv = rest + v[0]! * v[0]!;
-    const tau = 2 / vtv;
-    // p = tau · A22 v (lower triangle of the trailing block)
-    p.fill(0, 0, m);
-    for (let i = 0; i < m; i++) {
-      const row = (off + i) * n + off;
-      const vi = v[i]!;
-      let acc = a[row + i]! * vi;
-      for (let j = 0; j < i; j++) {
-        const aij = a[row + j]!;
-        acc += aij * v[j]!;
-        p[j] = p[j]! + (aij * vi);
+    vc[k + 1] = x0 - alpha;
+    const tau = 2 / (rest + vc[k + 1]! * vc[k + 1]!);
+    pc.fill(0, k + 1, n);
+    for (let i = k + 1; i < n; i++) {
+      const row = i * n;
+      const vi = vc[i]!;
+      let acc = 0;
+      if (pending) {
+        const pvi = vp[i]!;
+        const pwi = wp[i]!;
+        for (let j = k + 1; j < i; j++) {
+          const aij = a[row + j]! - (pvi * wp[j]! + pwi * vp[j]!);
+          a[row + j] = aij;
+          acc += aij * vc[j]!;
+          pc[j] = pc[j]! + aij * vi;
+        }
+        const aii = a[row + i]! - 2 * pvi * pwi;
+        a[row + i] = aii;
+        acc += aii * vi;
+      } else {
+        for (let j = k + 1; j < i; j++) {
+          const aij = a[row + j]!;
+          acc += aij * vc[j]!;
+          pc[j] = pc[j]! + aij * vi;
+        }
+        acc += a[row + i]! * vi;
       }
-      p[i] = p[i]! + (acc);
+      pc[i] = pc[i]! + acc;
     }
     let ptv = 0;
-    for (let i = 0; i < m; i++) {
-      p[i] = p[i]! * tau;
-      ptv += p[i]! * v[i]!;
+    for (let i = k + 1; i < n; i++) {
+      pc[i] = pc[i]! * tau;
+      ptv += pc[i]! * vc[i]!;
     }
     const kk = (tau / 2) * ptv;
-    for (let i = 0; i < m; i++) p[i] = p[i]! - kk * v[i]!; // p is now w
-    // A22 -= v wᵀ + w vᵀ (lower triangle)
-    for (let i = 0; i < m; i++) {
-      const row = (off + i) * n + off;
-      const vi = v[i]!;
-      const wi = p[i]!;
-      for (let j = 0; j <= i; j++) a[row + j] = a[row + j]! - (vi * p[j]! + wi * v[j]!);
+    for (let i = k + 1; i < n; i++) pc[i] = pc[i]! - kk * vc[i]!;
+    [vp, vc] = [vc, vp];
+    [wp, pc] = [pc, wp];
+    pending = true;
+  }
+  if (pending) {
+    for (let i = Math.max(n - 2, 0); i < n; i++) {
+      for (let j = Math.max(n - 2, 0); j <= i; j++) a[i * n + j] = a[i * n + j]! - (vp[i]! * wp[j]! + wp[i]! * vp[j]!);
     }
   }
   if (n >= 2) {
