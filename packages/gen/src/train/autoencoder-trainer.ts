@@ -179,7 +179,7 @@ export class AutoencoderTrainer extends Trainer {
     const total = this.aeOpt.minimize(() => {
       const z = this.ae.encode(x, { training: true });
       const r = tf.mean(tf.squaredDifference(this.ae.decode(z, { training: true }), x)) as tf.Scalar;
-      rec = tf.keep(r);
+      rec = tf.keep(tf.clone(r));
       const p = this.penalty(z);
       if (p === undefined) return r;
       pen = tf.keep(p);
