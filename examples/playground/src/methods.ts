@@ -151,7 +151,7 @@ export const METHODS: MethodSpec[] = [
             lambda: ctx.params['lambda'] ?? 0.01,
             potential,
             innerSolver,
-            generator: () => x,
+            generator: () => tf.clone(x), // a fresh tensor: the step disposes what the generator returns
             generatorVariables: [x],
             optimizer,
             sampleLatent: (b) => tf.zeros([b, 1]),
@@ -183,7 +183,7 @@ export const METHODS: MethodSpec[] = [
       const n = ctx.particles.length / 2;
       const x0 = tf.tensor2d(ctx.particles, [n, 2]);
       const width = Math.round(ctx.params['width'] ?? 32);
-      const w2gn = new W2GN({ icnn: { dim: 2, hidden: [width, width] }, lambda: 1, optimizer: { lr: param(ctx, lr(0.003)) }, seed: ctx.seed });
+      const w2gn = new W2GN({ icnn: { dim: 2, hidden: [width, width], strongConvexity: 0.05 }, lambda: 10, optimizer: { lr: param(ctx, lr(0.003)) }, seed: ctx.seed });
       const pretrain = Math.round(ctx.params['pretrain'] ?? 20);
       let k = 0;
       return {
