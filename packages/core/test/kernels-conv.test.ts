@@ -7,7 +7,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describeWithBackends } from '@ot/test-utils';
 import { expect, it } from 'vitest';
+import { conv2dBackpropInputGemmFactory, makeConv2dBackpropInputGemm } from '../src/kernels/conv2d-backprop-input-gemm.js';
+import { conv2dBackpropInputSubPixelFactory } from '../src/kernels/conv2d-backprop-input-subpixel.js';
 import { isReplacedKernel, registerBackendKernels } from '../src/kernels/index.js';
+import type { KernelFactory } from '../src/kernels/kernel-util.js';
 import { expectMatchesStockCpu, randn, runKernel } from './kernels-reference.js';
 
 type Pad = 'same' | 'valid' | number | tf.backend_util.ExplicitPadding;
@@ -84,6 +87,34 @@ describeWithBackends('kernels: convolutions', (backend) => {
         )([x, f], dy);
         return [y, dx as tf.Tensor, df as tf.Tensor];
       });
+    });
+  }
+
+  // The dispatcher uses the sub-pixel form at stride 1 and the GEMM form otherwise: check each
+  // form on every case (and the GEMM form with one batch element per chunk).
+  const forms: Array<[string, KernelFactory]> = [
+    ['sub-pixel', conv2dBackpropInputSubPixelFactory],
+    ['GEMM + col2im', conv2dBackpropInputGemmFactory],
+    ['GEMM + col2im, chunked', makeConv2dBackpropInputGemm(1)],
+  ];
+  for (const [formName, factory] of forms) {
+    it(`Conv2DBackpropInput, ${formName} form, on every case`, async () => {
+      const current = tf.getKernel('Conv2DBackpropInput', backend) as tf.KernelConfig;
+      const form = { kernelName: 'Conv2DBackpropInput', backendName: backend, kernelFunc: factory(backend, undefined) };
+      tf.unregisterKernel('Conv2DBackpropInput', backend);
+      tf.registerKernel(form);
+      try {
+        for (const c of CONV_CASES) {
+          await expectMatchesStockCpu(backend, () => {
+            const info = tf.backend_util.computeConv2DInfo(c.x, c.f, c.strides, 1, c.pad);
+            const attrs = { strides: c.strides, pad: c.pad, dataFormat: 'NHWC', inputShape: c.x };
+            return runKernel('Conv2DBackpropInput', { dy: randn(info.outShape, 19), filter: randn(c.f, 20) }, attrs);
+          });
+        }
+      } finally {
+        tf.unregisterKernel('Conv2DBackpropInput', backend);
+        tf.registerKernel(current);
+      }
     });
   }
 

@@ -76,8 +76,8 @@ export function subPixelFilter(
   return { values: g, shape: [kh, kw, cout, cg] };
 }
 
-/** Builds the Conv2DBackpropInput kernel for `backendName`. */
-export const conv2dBackpropInputFactory: KernelFactory = (backendName) => {
+/** Builds the sub-pixel Conv2DBackpropInput kernel for `backendName`. */
+export const conv2dBackpropInputSubPixelFactory: KernelFactory = (backendName) => {
   const kernel = (args: KernelArgs): TensorInfo => {
     const { backend } = args;
     const dyIn = args.inputs['dy'] as TensorInfo;

@@ -99,6 +99,17 @@ export function fillOutput(
   return writeOutput(backend, shape, dtype, out);
 }
 
+/**
+ * The tensor's values without a copy where possible: a view of the wasm heap (valid until the
+ * next tensor allocation: use it at once) or the cpu backend's stored array. Read only.
+ */
+export function viewValues(backend: KernelBackendLike, info: TensorInfo): Values {
+  if (typeof backend.makeTensorInfo !== 'function' && typeof backend.typedArrayFromHeap === 'function') {
+    return backend.typedArrayFromHeap(info);
+  }
+  return readValues(backend, info);
+}
+
 /** Writes a new output from values on the cpu (`makeTensorInfo`) or wasm (`makeOutput`) backend. */
 export function writeOutput(
   backend: KernelBackendLike,
