@@ -30,8 +30,20 @@ export interface SinkhornOptions {
   maxIter?: number;
   /** Tolerance on ‖P^T 1 − b‖₂ (default 1e-6; float32 rarely gets below ≈1e-8). */
   tol?: number;
-  /** Log-domain iterations (default true; `false` uses the scaling form, faster but overflows for small reg). */
+  /** Log-domain stabilized iterations (default true; `false` uses the plain scaling form, which under/overflows for small reg). */
   logDomain?: boolean;
+  /**
+   * How the log domain is kept (default `'absorb'`): `'absorb'` is Schmitzer's log-stabilized
+   * scaling — matrix–vector products on a kernel exp((F_i + G_j − M_ij)/reg), with the scalings
+   * folded into the log potentials whenever one exceeds `absorbThreshold` (and an exact
+   * log-domain step whenever a kernel row underflows); `'logsumexp'` is the textbook update
+   * (POT's `sinkhorn_log`), one logsumexp over n × m per half-iteration. Both produce the same
+   * iterates in exact arithmetic (so the same iteration counts as POT); `'absorb'` is several
+   * times faster on wasm, where `exp` is slow.
+   */
+  stabilization?: 'absorb' | 'logsumexp';
+  /** Absorption threshold τ on the scalings (default 1e3). */
+  absorbThreshold?: number;
   /** Check the marginal error every this many iterations (default 10, as POT). */
   checkEvery?: number;
   /** `'throw'` raises `NOT_CONVERGED` when `tol` is not reached; default `'ignore'` (see `converged`). */
@@ -93,48 +105,105 @@ export function sinkhorn(a: TensorLike | undefined, b: TensorLike | undefined, M
   if (onNotConverged !== 'ignore' && onNotConverged !== 'throw') {
     throw new OTError('INVALID_ARGUMENT', `onNotConverged must be 'ignore' or 'throw', got ${String(onNotConverged)}`);
   }
+  const stabilization = options.stabilization ?? 'absorb';
+  if (stabilization !== 'absorb' && stabilization !== 'logsumexp') {
+    throw new OTError('INVALID_ARGUMENT', `stabilization must be 'absorb' or 'logsumexp', got ${String(stabilization)}`);
+  }
+  const logTau = Math.log(checkPositive(options.absorbThreshold ?? 1e3, 'absorbThreshold'));
+  const mode: 'scaling' | 'absorb' | 'logsumexp' = logDomain ? stabilization : 'scaling';
   const state = tf.tidy(() => {
     const { C, A, B } = prepare(a, b, M, options.validate);
     const logA = tf.log(A);
     const logB = tf.log(B);
     const Mr = tf.div(C, -reg); // −M/reg [n, m]
     const MrT = tf.transpose(Mr); // [m, n]
-    return { C: tf.clone(C), A: tf.clone(A), B: tf.clone(B), logA, logB, Mr, MrT, ...(logDomain ? {} : { K: tf.exp(Mr), KT: tf.exp(MrT) }) };
+    return { C: tf.clone(C), A: tf.clone(A), B: tf.clone(B), logA, logB, Mr, MrT };
   });
   const { C, A, B, logA, logB, Mr, MrT } = state;
   const n = C.shape[0];
   const m = C.shape[1];
-  // Log-domain state: lu = f/reg + log a, lv = g/reg + log b (POT's log_u, log_v).
+  // Absorbed log scalings lu = F/reg, lv = G/reg (POT's log_u, log_v), with P = exp(Mr + lu + lv)
+  // once the current scalings u, v (all ones after an absorption) are folded in.
   let lu: tf.Tensor1D = tf.zeros([n]);
   let lv: tf.Tensor1D = tf.zeros([m]);
-  // Scaling state (logDomain false): u, v with P = diag(u) K diag(v).
-  let u: tf.Tensor1D = tf.fill([n], 1 / n) as tf.Tensor1D;
-  let v: tf.Tensor1D = tf.fill([m], 1 / m) as tf.Tensor1D;
+  let u: tf.Tensor1D = tf.ones([n]);
+  let v: tf.Tensor1D = tf.ones([m]);
+  let K: tf.Tensor2D | undefined;
+  let KT: tf.Tensor2D | undefined;
+  const replace = <T extends tf.Tensor>(old: T, next: T): T => {
+    old.dispose();
+    return next;
+  };
+  const rebuildKernel = () => {
+    tf.dispose([K, KT] as tf.Tensor[]);
+    [K, KT] = tf.tidy(() => {
+      const k = tf.exp(tf.add(tf.add(Mr, tf.reshape(lu, [n, 1])), tf.reshape(lv, [1, m]))) as tf.Tensor2D;
+      return [k, tf.transpose(k) as tf.Tensor2D];
+    });
+  };
+  /** One exact log-domain iteration (POT's sinkhorn_log update) from the effective scalings. */
+  const logIteration = () => {
+    lu = replace(lu, tf.tidy(() => tf.add(lu, tf.log(u)) as tf.Tensor1D));
+    lv = replace(lv, tf.tidy(() => tf.sub(logB, tf.logSumExp(tf.add(MrT, tf.reshape(lu, [1, n])), 1)) as tf.Tensor1D));
+    lu = replace(lu, tf.tidy(() => tf.sub(logA, tf.logSumExp(tf.add(Mr, tf.reshape(lv, [1, m])), 1)) as tf.Tensor1D));
+    u = replace(u, tf.ones([n]));
+    v = replace(v, tf.ones([m]));
+  };
+  /** Folds the current scalings into the log potentials and rebuilds the kernel. */
+  const logAbsorb = () => {
+    lu = replace(lu, tf.tidy(() => tf.add(lu, tf.log(u)) as tf.Tensor1D));
+    lv = replace(lv, tf.tidy(() => tf.add(lv, tf.log(v)) as tf.Tensor1D));
+    u = replace(u, tf.ones([n]));
+    v = replace(v, tf.ones([m]));
+    rebuildKernel();
+  };
+  if (mode === 'scaling') {
+    [K, KT] = tf.tidy(() => [tf.exp(Mr) as tf.Tensor2D, tf.exp(MrT) as tf.Tensor2D]);
+    u = replace(u, tf.fill([n], 1 / n) as tf.Tensor1D);
+    v = replace(v, tf.fill([m], 1 / m) as tf.Tensor1D);
+  }
   let err = Infinity;
   let it = 0;
   let converged = false;
   try {
     for (it = 1; it <= maxIter; it++) {
-      if (logDomain) {
-        const nv = tf.tidy(() => tf.sub(logB, tf.logSumExp(tf.add(MrT, tf.reshape(lu, [1, n])), 1)) as tf.Tensor1D);
-        lv.dispose();
-        lv = nv;
-        const nu = tf.tidy(() => tf.sub(logA, tf.logSumExp(tf.add(Mr, tf.reshape(lv, [1, m])), 1)) as tf.Tensor1D);
-        lu.dispose();
-        lu = nu;
+      if (mode === 'logsumexp' || (mode === 'absorb' && it === 1)) {
+        logIteration();
+        if (mode === 'absorb') rebuildKernel();
       } else {
-        const nv = tf.tidy(() => tf.div(B, tf.reshape(tf.matMul(state.KT as tf.Tensor2D, tf.reshape(u, [n, 1])), [m])) as tf.Tensor1D);
-        v.dispose();
-        v = nv;
-        const nu = tf.tidy(() => tf.div(A, tf.reshape(tf.matMul(state.K as tf.Tensor2D, tf.reshape(v, [m, 1])), [n])) as tf.Tensor1D);
-        u.dispose();
-        u = nu;
+        const oldU = u;
+        const oldV = v;
+        const nv = tf.tidy(() => tf.div(B, tf.reshape(tf.matMul(KT as tf.Tensor2D, tf.reshape(u, [n, 1])), [m])) as tf.Tensor1D);
+        const nu = tf.tidy(() => tf.div(A, tf.reshape(tf.matMul(K as tf.Tensor2D, tf.reshape(nv, [m, 1])), [n])) as tf.Tensor1D);
+        if (mode === 'absorb') {
+          const big = tf.tidy(() => tf.max(tf.abs(tf.log(tf.concat([nu, nv])))));
+          const size = big.dataSync()[0] as number;
+          big.dispose();
+          if (!Number.isFinite(size)) {
+            // A row or column of the kernel underflowed: redo this iteration exactly in the log domain.
+            tf.dispose([nu, nv]);
+            logIteration();
+            rebuildKernel();
+          } else {
+            u = nu;
+            v = nv;
+            tf.dispose([oldU, oldV]);
+            if (size > logTau) {
+              logAbsorb();
+            }
+          }
+        } else {
+          u = nu;
+          v = nv;
+          tf.dispose([oldU, oldV]);
+        }
       }
       if (it % checkEvery === 0 || it === maxIter) {
         const e = tf.tidy(() => {
-          const col = logDomain
-            ? tf.sum(tf.exp(tf.add(tf.add(MrT, tf.reshape(lu, [1, n])), tf.reshape(lv, [m, 1]))), 1)
-            : tf.mul(v, tf.reshape(tf.matMul(state.KT as tf.Tensor2D, tf.reshape(u, [n, 1])), [m]));
+          const col =
+            mode === 'logsumexp'
+              ? tf.sum(tf.exp(tf.add(tf.add(MrT, tf.reshape(lu, [1, n])), tf.reshape(lv, [m, 1]))), 1)
+              : tf.mul(v, tf.reshape(tf.matMul(KT as tf.Tensor2D, tf.reshape(u, [n, 1])), [m]));
           return tf.norm(tf.sub(col, B));
         });
         err = e.dataSync()[0] as number;
@@ -157,10 +226,10 @@ export function sinkhorn(a: TensorLike | undefined, b: TensorLike | undefined, M
       });
     }
     const iterations = Math.min(it, maxIter);
-    const [f, g] = tf.tidy(() => {
-      if (logDomain) return [tf.mul(tf.sub(lu, logA), reg), tf.mul(tf.sub(lv, logB), reg)] as [tf.Tensor1D, tf.Tensor1D];
-      return [tf.mul(tf.sub(tf.log(u), logA), reg), tf.mul(tf.sub(tf.log(v), logB), reg)] as [tf.Tensor1D, tf.Tensor1D];
-    });
+    const [f, g] = tf.tidy(() => [
+      tf.mul(tf.sub(tf.add(lu, tf.log(u)), logA), reg) as tf.Tensor1D,
+      tf.mul(tf.sub(tf.add(lv, tf.log(v)), logB), reg) as tf.Tensor1D,
+    ]);
     const planOf = (): tf.Tensor2D =>
       tf.tidy(() => {
         if (f.isDisposed) throw new OTError('DISPOSED', 'this SinkhornResult was disposed');
@@ -191,6 +260,6 @@ export function sinkhorn(a: TensorLike | undefined, b: TensorLike | undefined, M
     tf.dispose([C, A, B, Mr]);
     throw e;
   } finally {
-    tf.dispose([lu, lv, u, v, logA, logB, MrT, state.K, state.KT].filter((t): t is tf.Tensor => t !== undefined));
+    tf.dispose([lu, lv, u, v, logA, logB, MrT, K, KT].filter((t): t is tf.Tensor => t !== undefined));
   }
 }

@@ -46,15 +46,18 @@ describeWithBackends('semi-dual solvers', () => {
     });
   }
 
-  it('as λ → 0 the solved semi-dual value tends to the exact OT cost (ot.emd2)', () => {
+  it('as λ → 0 the solved semi-dual value tends to the exact OT cost (ot.emd2); warm starts across λ', () => {
     const gaps: number[] = [];
+    let init: VectorPotential | undefined;
     for (const lambda of [0.1, 0.01, 0.001]) {
       const problem = discreteProblem(lambda);
-      const result = adam({ learningRate: 0.05, iterations: 600 }).solve(problem);
+      const result = adam({ learningRate: 0.05, iterations: 300 }).solve(problem, { init });
       gaps.push(Math.abs(result.objective - sd.emd2) / sd.emd2);
-      result.potential.dispose();
+      init?.dispose();
+      init = result.potential as VectorPotential;
       problem.dispose();
     }
+    init?.dispose();
     expect(gaps[1]).toBeLessThan(gaps[0] as number);
     expect(gaps[2]).toBeLessThan(gaps[1] as number);
     expect(gaps[2]).toBeLessThan(2e-3);
@@ -104,14 +107,12 @@ describeWithBackends('semi-dual solvers', () => {
     problem.dispose();
   });
 
-  it('leaks no tensors across 100 iterations (ASGD and Adam, vector and MLP potentials)', async () => {
+  it('leaks no tensors across 100 iterations (ASGD with a vector, Adam with an MLP potential)', async () => {
     const problem = discreteProblem(0.05);
     const mlp = new MlpPotential({ inputDim: 2, hidden: [8], seed: 1 });
     await expectNoLeakedTensors(() => {
-      for (const solver of [asgd({ gamma: 1, batchSize: 8, iterations: 100 }), adam({ batchSize: 8, iterations: 100 })]) {
-        solver.solve(problem).potential.dispose();
-        solver.solve(problem, { init: mlp }).potential.dispose();
-      }
+      asgd({ gamma: 1, batchSize: 8, iterations: 100 }).solve(problem).potential.dispose();
+      adam({ batchSize: 8, iterations: 100 }).solve(problem, { init: mlp }).potential.dispose();
     });
     mlp.dispose();
     problem.dispose();
