@@ -1,5 +1,9 @@
 #!/usr/bin/env node
-import { main } from './main.js';
+import { register } from 'node:module';
+
+// tfjs-core's ESM build uses extensionless relative imports; see resolve-hook.ts.
+register('./resolve-hook.js', import.meta.url);
+const { main } = await import('./main.js');
 
 main(process.argv).then(
   (code) => {

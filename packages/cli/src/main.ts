@@ -6,6 +6,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { isOTError } from '@ot/core';
 import { TOY_DATASETS } from '@ot/gen';
 import { LOSSES, MODELS, CRITICS } from './setup.js';
+import { OT_MODELS, applyOtModel } from './ot-models.js';
 
 export const EXIT = { OK: 0, FAILURE: 1, USAGE: 2, FILE: 3, INTERRUPTED: 130 } as const;
 
@@ -59,20 +60,25 @@ export function buildProgram(setCode: (code: number) => void): Command {
   program
     .command('train')
     .description('train a generator; writes sample grids, checkpoints, loss.png and report.json to --out')
-    .addOption(new Option('--loss <loss>', 'training objective').choices([...LOSSES]).default('la-sw'))
+    .addOption(new Option('--loss <loss>', 'training objective (with --model swae: its slicer sw|max-sw|la-sw|ga-sw|na-sw)').choices([...LOSSES]).default('sw'))
     .option('--data <spec>', DATA_HELP, 'mnist')
-    .addOption(new Option('--model <kind>', 'generator (default: mlp for mnist/toy, dcgan for 32×32 images)').choices([...MODELS]))
+    .addOption(
+      new Option(
+        '--model <kind>',
+        `generator architecture (default: mlp for mnist/toy, dcgan for 32×32 images), or an OT model ${OT_MODELS.join('|')}: shorthand for --loss <model> with the default architecture (autoencoders: MLP; conv for 32×32 images)`,
+      ).choices([...MODELS, ...OT_MODELS]),
+    )
     .addOption(new Option('--critic <kind>', 'critic whose features are sliced / the GAN discriminator (default: none on mnist/toy)').choices([...CRITICS]))
-    .option('--steps <n>', 'total training steps (default: 1500 on MNIST, 2000 toy, 5000 images)', int('--steps'))
+    .option('--steps <n>', 'total training steps (default: 750 on MNIST, 2000 toy, 5000 images)', int('--steps'))
     .option('--batch <n>', 'mini-batch size (default: 256 mnist/toy, 64 images)', int('--batch'))
     .option('--latent <n>', 'latent dimension (default: 32 mnist, 2 toy, 128 images)', int('--latent'))
-    .option('--L <n>', 'projections for --loss sw', int('--L'), 100)
+    .option('--L <n>', 'projections for --loss sw (default: 500 MNIST, 100 toy, 1000 images)', int('--L'))
     .option('--t2 <n>', 'ascent steps T2 for --loss max-sw', int('--t2', 0), 10)
     .option('--slice-lr <x>', 'slice learning rate (max-sw ascent; amortized slicer)', positive('--slice-lr'))
     .option('--lr <x>', 'generator learning rate (default 1e-3 pixels, 2e-4 with a critic)', positive('--lr'))
     .option('--n-critic <n>', 'critic steps per generator step', int('--n-critic'), 1)
-    .option('--ema <decay>', 'EMA of generator weights (e.g. 0.999); sampling uses the EMA', decay)
-    .option('--lambda <x>', 'entropic regularization λ for --loss semidual (0 = unregularized)', nonNegative('--lambda'), 0)
+    .option('--ema <decay>', 'EMA of generator weights (default: 0.99 MNIST, 0.999 images, off toy); sampling uses the EMA', decay)
+    .option('--lambda <x>', 'entropic regularization λ for --loss semidual (0 = unregularized); penalty weight of wae-mmd|wae-gan|swae|wgan-gp (0 = the model default)', nonNegative('--lambda'), 0)
     .option('--width <n>', 'base channel width of dcgan / sngan models', int('--width'))
     .option('--hidden <list>', 'hidden widths of the MLP generator, e.g. 256,512,1024', intList)
     .option('--seed <n>', 'random seed', int('--seed', 0), 0)
@@ -85,12 +91,13 @@ export function buildProgram(setCode: (code: number) => void): Command {
     .option('--backend <name>', 'tfjs backend (wasm, cpu, tensorflow); default: the fastest available')
     .option('--plain', 'plain progress lines instead of a progress bar')
     .option('--quiet', 'no progress output')
-    .action(async (o: Record<string, unknown>) => {
+    .action(async (o: Record<string, unknown>, cmd: Command) => {
+      applyOtModel(o, (name) => cmd.getOptionValueSource(name));
       const { trainCommand } = await import('./commands/train.js');
       setCode(
         await trainCommand({
           ...(o as object),
-          L: o['L'] as number,
+          L: o['L'] as number | undefined,
           fid: o['fid'] as boolean,
           fidSamples: o['fidSamples'] as number,
         } as Parameters<typeof trainCommand>[0]),

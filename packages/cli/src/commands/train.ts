@@ -9,18 +9,21 @@ import { mnistFid, type FidResult } from '../fid.js';
 import { imageGrid, lossCurve, scatterPlot } from '../png.js';
 import { createProgress } from '../progress.js';
 import { buildTrainer, loadDataset, type LossName, type RunConfig } from '../setup.js';
+import { otModelReport } from '../ot-models.js';
 
 export interface TrainFlags {
   loss: string;
   data: string;
   model?: string;
   critic?: string;
+  /** SWAE's slicer (set from --loss by --model swae). */
+  slicer?: string;
   steps?: number;
   batch?: number;
   latent?: number;
   seed: number;
   lr?: number;
-  L: number;
+  L?: number;
   t2: number;
   sliceLr?: number;
   nCritic: number;
@@ -39,13 +42,23 @@ export interface TrainFlags {
   plain?: boolean;
 }
 
+/** Steps of the default MNIST run (`ot train` with no flags): a few minutes on 2 CPU cores. */
+export const MNIST_STEPS = 750;
+/** EMA decay of the default MNIST run (sampling uses the EMA weights). */
+export const MNIST_EMA = 0.99;
+
 /** Defaults that depend on the data: a short useful run on MNIST, longer toy runs. */
-function defaultsFor(data: string, loss: string): { steps: number; batch: number; latent: number; model: RunConfig['model']; critic: RunConfig['critic']; hidden: number[] } {
+function defaultsFor(
+  data: string,
+  loss: string,
+): { steps: number; batch: number; latent: number; model: RunConfig['model']; critic: RunConfig['critic']; hidden: number[]; L: number; ema: number | undefined } {
   const toy = data.startsWith('toy:');
   const mnistLike = data === 'mnist' || data.startsWith('mnist:') || data.startsWith('idx:') || data === 'mnist-test';
-  if (toy) return { steps: 2000, batch: 256, latent: 2, model: 'mlp', critic: loss === 'sngan' ? 'mlp' : 'none', hidden: [128, 128, 128] };
-  if (mnistLike) return { steps: 1500, batch: 256, latent: 32, model: 'mlp', critic: loss === 'sngan' ? 'mlp' : 'none', hidden: [256, 512, 1024] };
-  return { steps: 5000, batch: 64, latent: 128, model: 'dcgan', critic: 'dcgan', hidden: [256, 512, 1024] };
+  if (toy) return { steps: 2000, batch: 256, latent: 2, model: 'mlp', critic: loss === 'sngan' ? 'mlp' : 'none', hidden: [128, 128, 128], L: 100, ema: undefined };
+  if (mnistLike) {
+    return { steps: MNIST_STEPS, batch: 256, latent: 32, model: 'mlp', critic: loss === 'sngan' ? 'mlp' : 'none', hidden: [256, 512, 1024], L: 500, ema: MNIST_EMA };
+  }
+  return { steps: 5000, batch: 64, latent: 128, model: 'dcgan', critic: 'dcgan', hidden: [256, 512, 1024], L: 1000, ema: 0.999 };
 }
 
 export function resolveConfig(f: TrainFlags): RunConfig {
@@ -60,15 +73,16 @@ export function resolveConfig(f: TrainFlags): RunConfig {
     latent: f.latent ?? d.latent,
     seed: f.seed,
     lr: f.lr,
-    L: f.L,
+    L: f.L ?? d.L,
     t2: f.t2,
     sliceLr: f.sliceLr,
     nCritic: f.nCritic,
-    ema: f.ema,
+    ema: f.ema ?? (f.loss === 'w2gn-latent' ? undefined : d.ema),
     lambda: f.lambda,
     width: f.width,
     hidden: f.hidden ?? d.hidden,
     backend: f.backend,
+    slicer: f.slicer,
   };
 }
 
@@ -203,6 +217,10 @@ export async function trainCommand(flags: TrainFlags): Promise<number> {
     } else if (flags.fid && images && !mnistShaped) {
       metrics['fid'] = { value: undefined, skipped: 'FID here uses the MNIST extractor (28×28 grayscale only); use `ot eval --checkpoint` with an Inception extractor' };
     }
+    const ot = otModelReport(trainer, ds, outDir, cfg.seed);
+    Object.assign(metrics, ot.metrics);
+    files.push(...ot.files);
+    if (ot.files.length > 0) log(`reconstructions: ${ot.files[0]}; reconstruction MSE ${(ot.metrics['reconstructionMse'] as { value: number }).value.toFixed(4)}`);
     const evalMs = performance.now() - tEval;
     const report = {
       command: 'ot train',
