@@ -65,7 +65,7 @@ const SMOKE = {
     const backend = await initBackend({ quiet: true });
     const psi = new DenseICNN({ dim: 2, hidden: [8, 8], seed: 0 });
     const t = psi.push(tf.randomNormal([4, 2], 0, 1, 'float32', 1));
-    const ok = t.shape.join() === '4,2' && (await tf.isFinite(t).all().data())[0] === 1;
+    const ok = t.shape.join() === '4,2' && (await tf.all(tf.isFinite(t)).data())[0] === 1;
     psi.dispose();
     if (!ok) throw new Error('DenseICNN.push gave shape ' + t.shape + ' or non-finite values');
     console.log(JSON.stringify({ backend, call: 'DenseICNN.push', shape: t.shape }));`,
@@ -82,7 +82,7 @@ const SMOKE = {
     import { toyDataset } from '@ot/gen';
     const backend = await initBackend({ quiet: true });
     const x = toyDataset('8gaussians').sample(16, 0);
-    if (x.shape.join() !== '16,2' || (await tf.isFinite(x).all().data())[0] !== 1) throw new Error('toyDataset sample shape ' + x.shape);
+    if (x.shape.join() !== '16,2' || (await tf.all(tf.isFinite(x)).data())[0] !== 1) throw new Error('toyDataset sample shape ' + x.shape);
     console.log(JSON.stringify({ backend, call: 'toyDataset.sample', shape: x.shape }));`,
 };
 
@@ -179,7 +179,11 @@ for (const name of targets) {
     if (!smoke.ok) throw new Error(`import / call failed:\n${smoke.out}`);
     row.detail = smoke.out.split('\n').filter((l) => l.startsWith('{')).pop() ?? '';
   } catch (e) {
-    row.detail = e instanceof Error ? e.message.split('\n')[0] : String(e);
+    const msg = e instanceof Error ? e.message : String(e);
+    // The first line, plus the most telling line of a child process's output.
+    const lines = msg.split('\n').map((l) => l.trim());
+    const telling = lines.find((l) => /^\w*Error\b/.test(l)) ?? lines.find((l) => /ERR_[A-Z_]+/.test(l));
+    row.detail = [msg.split('\n')[0], telling?.trim()].filter((x) => x !== undefined && x !== '').join(' ').replace(/\|/g, '\\|').slice(0, 300);
     console.error(`✗ ${name}: ${e instanceof Error ? e.message : String(e)}\n`);
   }
   row.seconds = (Date.now() - started) / 1000;
