@@ -43,7 +43,7 @@ describeWithBackends('Inception preprocessing', () => {
     expect(big.shape).toEqual([1, 299, 299, 3]);
     // fixture is the resize only; undo 2x − 1
     const unscaled = tf.tidy(() => tf.div(tf.add(big, 1), 2));
-    expect(Math.abs(tf.sum(unscaled).dataSync()[0]! - refs.resize299.sum) / refs.resize299.sum).toBeLessThan(1e-5);
+    expect(Math.abs(tf.sum(unscaled).dataSync()[0]! - refs.resize299.sum) / refs.resize299.sum).toBeLessThan(1e-4); // a float32 sum of 268k values
     expectTensorsClose(tf.slice(unscaled, [0, 0, 0, 0], [1, 3, 3, 3]), tf.tensor4d([refs.resize299.corner]), { rtol: 1e-5, atol: 1e-5 });
     expectTensorsClose(tf.slice(unscaled, [0, 148, 148, 0], [1, 3, 3, 3]), tf.tensor4d([refs.resize299.center]), { rtol: 1e-5, atol: 1e-5 });
     tf.dispose([x, y, big, unscaled]);
