@@ -25,8 +25,9 @@ import {
   type Trainer,
 } from '@ot/gen';
 import * as gen from '@ot/gen';
+import { OT_MODELS, buildOtTrainer, otGeneratorFromCheckpoint } from './ot-models.js';
 
-export const LOSSES = [...SLICED_LOSSES, 'sngan', 'semidual', 'w2gn-latent'] as const;
+export const LOSSES = [...SLICED_LOSSES, 'sngan', 'semidual', 'w2gn-latent', ...OT_MODELS] as const;
 export type LossName = (typeof LOSSES)[number];
 export const MODELS = ['mlp', 'dcgan', 'sngan'] as const;
 export const CRITICS = ['none', 'mlp', 'dcgan', 'sngan'] as const;
@@ -51,6 +52,8 @@ export interface RunConfig {
   width: number | undefined;
   hidden: number[];
   backend: string | undefined;
+  /** SWAE's slicer (`--model swae --loss <slicer>`; see ot-models.ts). */
+  slicer?: string;
 }
 
 /** Parses `--data`: `mnist`, `mnist-test`, `idx:<file>`, `toy:<name>`, `cifar10:<dir>`, `images:<dir>`. */
@@ -142,6 +145,7 @@ export function criticFactory(cfg: RunConfig, ds: Dataset): (() => Critic) | und
 /** Builds the trainer for a configuration. */
 export function buildTrainer(cfg: RunConfig, ds: Dataset): Trainer {
   const makeGenerator = generatorFactory(cfg, ds);
+  if ((OT_MODELS as readonly string[]).includes(cfg.loss)) return buildOtTrainer(cfg, ds, makeGenerator);
   const makeCritic = criticFactory(cfg, ds);
   if ((SLICED_LOSSES as readonly string[]).includes(cfg.loss)) {
     return new SlicedTrainer({
@@ -181,6 +185,8 @@ export function buildTrainer(cfg: RunConfig, ds: Dataset): Trainer {
 /** Rebuilds a generator from a checkpoint's configuration and loads its (EMA) weights. */
 export function generatorFromCheckpoint(cfg: RunConfig, groups: Record<string, gen.NamedWeight[]>, useEma = true): { generator: Generator; dataset: Dataset } {
   const ds = loadDataset(cfg.data);
+  const ot = otGeneratorFromCheckpoint(cfg, ds, groups);
+  if (ot !== undefined) return { generator: ot, dataset: ds };
   const g = generatorFactory(cfg, ds)();
   const w = (useEma ? groups['ema'] : undefined) ?? groups['generator'];
   if (w === undefined) throw new OTError('INVALID_FILE', 'the checkpoint holds no generator weights');
