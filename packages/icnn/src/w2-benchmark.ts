@@ -73,7 +73,14 @@ export async function loadW2Benchmark(path: string): Promise<W2Benchmark> {
   return parseW2Benchmark(json, path);
 }
 
-/** Builds a benchmark pair from the parsed JSON of a pair file (see {@link loadW2Benchmark}). */
+/**
+ * Builds a benchmark pair from the parsed JSON of a pair file (see {@link loadW2Benchmark}); for
+ * browsers, where files are fetched rather than read.
+ * @example
+ * ```ts
+ * const pair = parseW2Benchmark(await (await fetch('mix3tomix10-d2.json')).json());
+ * ```
+ */
 export function parseW2Benchmark(json: unknown, source = 'benchmark'): W2Benchmark {
   const j = json as W2BenchmarkJson;
   if (j === null || typeof j !== 'object') throw bad(source, 'expected a JSON object');

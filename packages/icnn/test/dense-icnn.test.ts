@@ -122,7 +122,7 @@ describeWithBackends('DenseICNN', () => {
     const rng = createRng(4);
     for (const positivity of ['clamp', 'softplus'] as const) {
       const w2gn = new W2GN({ icnn: { dim: 2, hidden: [16, 16, 8], strongConvexity: 0, positivity }, lambda: 5, optimizer: { lr: 1e-2 }, seed: 1 });
-      for (let i = 0; i < 15; i++) {
+      for (let i = 0; i < 8; i++) {
         const x = tf.randomNormal([64, 2], 0, 1, 'float32', rng.nextSeed()) as tf.Tensor2D;
         const y = tf.tidy(() => tf.add(tf.mul(tf.randomNormal([64, 2], 0, 1, 'float32', rng.nextSeed()), [2, 0.5]), [3, -1])) as tf.Tensor2D;
         w2gn.step(x, y);
