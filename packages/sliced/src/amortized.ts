@@ -13,7 +13,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { OTError, checkInteger, checkNumber, checkPositive, randomUniform, toPointCloud, toRng, type Rng, type Seed, type TensorLike, type ValidationLevel } from '@ot/core';
 import { checkP } from './internal/args.js';
 import { orthonormalColumns, stopGradient } from './internal/ops.js';
-import { projectRows, projectRowsWithDirections } from './internal/project.js';
+import { projectRows, projectRowsForDirections, projectRowsWithDirections } from './internal/project.js';
+import { detachedCopy } from './internal/sphere-ascent.js';
 import { projectedCosts, pthRootOfMean } from './internal/projected-costs.js';
 
 export interface AmortizedSlicerOptions {
@@ -36,7 +37,9 @@ export interface AmortizedSlicerOptions {
 export interface AmortizedLossOptions {
   /**
    * Treat the directions as constants (the generator's loss in Algorithm 3: its gradient flows only
-   * through ⟨x, θ⟩). Default false: the loss is differentiable through f_ψ(X, Y) too.
+   * through ⟨x, θ⟩). The directions are then a copy of their d·K values (one small device read), so
+   * the backward pass never visits the slicer. Default false: the loss is differentiable through
+   * f_ψ(X, Y) too.
    */
   detachDirections?: boolean;
 }
@@ -146,13 +149,21 @@ export abstract class AmortizedSlicer {
   loss(X: TensorLike, Y: TensorLike, options: AmortizedLossOptions = {}): tf.Scalar {
     return tf.tidy(() => {
       const [x, y] = this.inputs(X, Y);
-      const dirs = orthonormalColumns(this.rawDirections(x, y));
       if (options.detachDirections === true) {
-        const D = stopGradient(dirs);
+        // A copy made from the d·K values: no tape path from X, Y or ψ through the slicer, so a
+        // generator's backward pass never visits the slicer's ops.
+        const D = detachedCopy(orthonormalColumns(this.rawDirections(x, y)));
         return pthRootOfMean(projectedCosts(projectRows(x, D), projectRows(y, D), this.p), this.p);
       }
+      const dirs = orthonormalColumns(this.rawDirections(x, y));
       return pthRootOfMean(projectedCosts(projectRowsWithDirections(x, dirs), projectRowsWithDirections(y, dirs), this.p), this.p);
     });
+  }
+
+  /** The loss as a function of ψ only (X, Y constants): the objective of {@link AmortizedSlicer.step}. */
+  private lossForParameters(x: tf.Tensor2D, y: tf.Tensor2D): tf.Scalar {
+    const dirs = orthonormalColumns(this.rawDirections(x, y));
+    return pthRootOfMean(projectedCosts(projectRowsForDirections(x, dirs), projectRowsForDirections(y, dirs), this.p), this.p);
   }
 
   /**
@@ -166,7 +177,7 @@ export abstract class AmortizedSlicer {
     this.checkAlive();
     const [xs, ys] = tf.tidy(() => this.inputs(X, Y).map((t) => stopGradient(t)) as [tf.Tensor2D, tf.Tensor2D]);
     try {
-      const neg = this.optimizer.minimize(() => tf.neg(this.loss(xs, ys)) as tf.Scalar, true, this.vars) as tf.Scalar;
+      const neg = this.optimizer.minimize(() => tf.neg(this.lossForParameters(xs, ys)) as tf.Scalar, true, this.vars) as tf.Scalar;
       const value = tf.neg(neg) as tf.Scalar;
       neg.dispose();
       return value;
