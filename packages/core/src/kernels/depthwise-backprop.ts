@@ -64,9 +64,11 @@ export const depthwiseBackpropFilterFactory: KernelFactory = () => {
     const outC = info.outChannels;
     const chMul = outC / info.inChannels;
     const acc = new Float64Array(info.filterHeight * info.filterWidth * outC);
+    const inC = info.inChannels;
     forEachTap(info, (xOff, dyOff, wOff) => {
-      for (let d2 = 0; d2 < outC; d2++) {
-        acc[wOff + d2] = (acc[wOff + d2] as number) + (xv[xOff + Math.floor(d2 / chMul)] as number) * (dyv[dyOff + d2] as number);
+      for (let d1 = 0, d2 = 0; d1 < inC; d1++) {
+        const xval = xv[xOff + d1] as number;
+        for (let m = 0; m < chMul; m++, d2++) acc[wOff + d2] = (acc[wOff + d2] as number) + xval * (dyv[dyOff + d2] as number);
       }
     });
     return writeOutput(backend, [...attrs.filterShape], 'float32', new Float32Array(acc));
@@ -95,10 +97,12 @@ export const depthwiseBackpropInputFactory: KernelFactory = () => {
     const outC = info.outChannels;
     const chMul = outC / info.inChannels;
     const acc = new Float64Array(info.batchSize * info.inHeight * info.inWidth * info.inChannels);
+    const inC = info.inChannels;
     forEachTap(info, (xOff, dyOff, wOff) => {
-      for (let d2 = 0; d2 < outC; d2++) {
-        const xi = xOff + Math.floor(d2 / chMul);
-        acc[xi] = (acc[xi] as number) + (wv[wOff + d2] as number) * (dyv[dyOff + d2] as number);
+      for (let d1 = 0, d2 = 0; d1 < inC; d1++) {
+        let sum = 0;
+        for (let m = 0; m < chMul; m++, d2++) sum += (wv[wOff + d2] as number) * (dyv[dyOff + d2] as number);
+        acc[xOff + d1] = (acc[xOff + d1] as number) + sum;
       }
     });
     return writeOutput(backend, [...attrs.inputShape], 'float32', new Float32Array(acc));

@@ -5,7 +5,7 @@
  * | backend | kernel | stock problem | replacement |
  * | --- | --- | --- | --- |
  * | wasm | Conv2DBackpropFilter | missing (every conv filter gradient) | transpose + dilated Conv2D + transpose |
- * | wasm | Conv2DBackpropInput | scalar loop (≈4 GFLOP/s) | sub-pixel Conv2D + DepthToSpace |
+ * | wasm | Conv2DBackpropInput | scalar loop (≈4 GFLOP/s) | BatchMatMul + col2im (strides > 1), flipped-filter Conv2D (stride 1) |
  * | wasm | UnsortedSegmentSum | missing (every gather gradient) | linear loop |
  * | wasm | GatherV2 | wrong with `batchDims > 0` (tfjs #8658); slow on large index tensors | typed-array loop in the heap |
  * | wasm | BatchMatMul, _FusedMatMul | 12–50× slower with transpose flags | explicit Transpose |
