@@ -40,16 +40,36 @@ export interface AutoencoderTrainerOptions extends BaseTrainerOptions {
   betas?: readonly [number, number];
 }
 
-/** Gaussian noise → prior code → decoder: the generator an autoencoder run defines (owns no variables). */
-class DecoderGenerator extends Module implements Generator {
+/**
+ * Gaussian noise → prior code → decoder: the generator an autoencoder defines (samples in the
+ * training space, images in [−1, 1]). It owns the autoencoder only when built with `owns = true`
+ * (e.g. rebuilt from a checkpoint for sampling); the trainers' generator does not.
+ *
+ * @example
+ * ```ts
+ * const ae = new Autoencoder({ inputShape: [28, 28, 1], latentDim: 8 });
+ * ae.setWeights(ckpt.groups['autoencoder']);
+ * const g = new AutoencoderGenerator(ae, gaussianPrior(8), true);
+ * const x = g.forward(tf.randomNormal([16, 8]));   // [16, 28, 28, 1]
+ * ```
+ */
+export class AutoencoderGenerator extends Module implements Generator {
   readonly latentDim: number;
+  readonly outputShape: readonly number[];
   constructor(
     private readonly ae: Autoencoder,
     private readonly prior: Prior,
-    readonly outputShape: readonly number[],
+    private readonly owns = false,
   ) {
     super();
+    if (prior.dim !== ae.latentDim) throw new OTError('SHAPE_MISMATCH', `the prior '${prior.name}' has dimension ${prior.dim}, the autoencoder's codes ${ae.latentDim}`);
     this.latentDim = prior.fromNormal !== undefined ? prior.noiseDim : prior.dim;
+    this.outputShape = ae.inputShape;
+  }
+
+  override dispose(): void {
+    if (this.owns) this.ae.dispose();
+    super.dispose();
   }
 
   forward(z: tf.Tensor, options: ForwardOptions = {}): tf.Tensor {
@@ -74,7 +94,7 @@ export class AutoencoderTrainer extends Trainer {
   readonly prior: Prior;
   protected readonly ae: Autoencoder;
   protected readonly aeOpt: Adam;
-  private readonly gen: DecoderGenerator;
+  private readonly gen: AutoencoderGenerator;
   protected readonly base: { latentDim: number; autoencoder: string; hidden: number[] | null; lambda: number; lr: number; betas: number[]; prior: string };
 
   constructor(options: AutoencoderTrainerOptions, defaultLambda = 0) {
@@ -102,7 +122,7 @@ export class AutoencoderTrainer extends Trainer {
       throw new OTError('SHAPE_MISMATCH', `the autoencoder maps [${shape}] ↔ [${this.ae.latentDim}], the data is [${this.dataset.sampleShape}] and latentDim ${latentDim}`);
     }
     this.aeOpt = new Adam(this.ae.trainableVariables(), { lr: this.base.lr, betas });
-    this.gen = new DecoderGenerator(this.ae, this.prior, this.dataset.sampleShape);
+    this.gen = new AutoencoderGenerator(this.ae, this.prior);
   }
 
   /** The decoder fed by the prior: Gaussian noise `[b, latentDim]` → samples. */
