@@ -23,7 +23,7 @@ for (const [k, f] of Object.entries(parts)) {
 const vars = slicer.trainableVariables as tf.Variable[];
 const opt = tf.train.adam(1e-3, 0, 0.9);
 const f1 = () => { const { value, grads } = tf.variableGrads(() => tf.neg(slicer.loss(fake, data)) as tf.Scalar, vars); value.dispose(); tf.dispose(Object.values(grads)); };
-const f2 = () => { const { value, grads } = tf.variableGrads(() => tf.neg(slicer.loss(fake, data)) as tf.Scalar, vars); value.dispose(); opt.applyGradients(grads); tf.dispose(Object.values(grads)); };
+const f2 = () => { const { value, grads } = tf.variableGrads(() => tf.neg(slicer.loss(fake, data)) as tf.Scalar, vars); value.dispose(); opt.applyGradients(grads as tf.NamedTensorMap as never); tf.dispose(Object.values(grads)); };
 for (const [k, f] of [['variableGrads', f1], ['variableGrads+adam', f2]] as const) {
   for (let i = 0; i < 5; i++) f();
   const ts: number[] = []; for (let i = 0; i < 30; i++) { const t0 = performance.now(); f(); ts.push(performance.now() - t0); }
