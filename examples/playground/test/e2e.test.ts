@@ -51,7 +51,7 @@ describe.skipIf(!hasChromium)('playground in headless Chromium', () => {
     if (outDir !== '') rmSync(outDir, { recursive: true, force: true });
   });
 
-  async function runPage(query: string, shot: string): Promise<{ backend: string; d0: number; d: number; step: number; seconds: number }> {
+  async function runPage(query: string, shot: string, setup?: (page: import('playwright-core').Page) => Promise<void>): Promise<{ backend: string; d0: number; d: number; step: number; seconds: number }> {
     if (browser === undefined || server === undefined) throw new Error('setup failed');
     const page = await browser.newPage({ viewport: { width: 1000, height: 900 } });
     const errors: string[] = [];
@@ -63,6 +63,7 @@ describe.skipIf(!hasChromium)('playground in headless Chromium', () => {
       await page.goto(server.url + query);
       await page.waitForFunction(() => document.body.dataset['backend'] !== undefined, undefined, { timeout: 60_000 });
       const backend = (await page.textContent('#backend')) ?? '';
+      await setup?.(page);
       await page.waitForSelector('#start:not([disabled])', { timeout: 60_000 });
       const t0 = Date.now();
       await page.evaluate(() => document.getElementById('start')?.click());
@@ -107,6 +108,26 @@ describe.skipIf(!hasChromium)('playground in headless Chromium', () => {
       expect(r.d).toBeLessThan(factor * r.d0);
     });
   }
+
+  it('trains towards a target drawn with the mouse', async () => {
+    const r = await runPage('?target=draw&method=sw&n=256&spf=4', 'playground-drawn.png', async (page) => {
+      const box = await page.locator('#scene').boundingBox();
+      if (box === null) throw new Error('no scene canvas');
+      // Two strokes: a horizontal bar in the upper half and a vertical one on the right.
+      const strokes: [number, number, number, number][] = [
+        [0.2, 0.3, 0.8, 0.3],
+        [0.8, 0.35, 0.8, 0.85],
+      ];
+      for (const [x0, y0, x1, y1] of strokes) {
+        await page.mouse.move(box.x + x0 * box.width, box.y + y0 * box.height);
+        await page.mouse.down();
+        await page.mouse.move(box.x + x1 * box.width, box.y + y1 * box.height, { steps: 25 });
+        await page.mouse.up();
+      }
+    });
+    console.log(`playground e2e (drawn target): SW2 ${r.d0.toPrecision(4)} -> ${r.d.toPrecision(4)} after ${r.step} steps (${r.seconds.toFixed(1)} s)`);
+    expect(r.d).toBeLessThan(0.5 * r.d0);
+  });
 
   // The default run above takes webgl on a GPU and wasm where WebGL is software-rasterized (as in
   // this headless Chromium, where tfjs-webgl is far slower than wasm); the last fallback is cpu.
