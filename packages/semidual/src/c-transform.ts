@@ -52,7 +52,8 @@ export interface CTransformOptions {
 
 /** Cost block c(x, y_j) for one chunk: relu(‖x‖² + ‖y‖² − 2 x·y) / s → `[n, size]`. */
 function costBlock(x: tf.Tensor2D, xx: tf.Tensor2D, chunk: TargetChunk, scale: number): tf.Tensor2D {
-  const c = tf.relu(tf.sub(tf.add(xx, chunk.yy), tf.mul(tf.matMul(x, chunk.yT), 2)));
+  const xy = chunk.yT === undefined ? tf.matMul(x, chunk.y, false, true) : tf.matMul(x, chunk.yT);
+  const c = tf.relu(tf.sub(tf.add(xx, chunk.yy), tf.mul(xy, 2)));
   return (scale === 1 ? c : tf.div(c, scale)) as tf.Tensor2D;
 }
 
@@ -238,7 +239,7 @@ export function cTransform(psi: TensorLike, x: TensorLike, y: TensorLike | SemiD
   return tf.tidy(() => {
     const n = x instanceof tf.Tensor ? x.shape[0] ?? 1 : Array.isArray(x) ? x.length : 1;
     const chunkSize = options.chunkSize ?? Math.max(1, Math.floor(2 ** 22 / Math.max(1, n)));
-    return withTarget(y, { ...options, chunkSize }, (target) => {
+    return withTarget(y, { ...options, chunkSize, transpose: false }, (target) => {
       const t = checkSemiDualInputs(psi, x, target, options.validate);
       return cTransformCore(t.psi, t.x, target, lambda);
     });

@@ -54,7 +54,7 @@ export function semiDualObjective(
 ): tf.Scalar {
   const lambda = checkLambda(options.lambda);
   return tf.tidy(() =>
-    withTarget(y, options, (target) => {
+    withTarget(y, { ...options, transpose: false }, (target) => {
       const t = checkSemiDualInputs(psi, x, target, options.validate);
       const mu = options.mu === undefined ? undefined : (toWeights(options.mu, t.x.shape[0], 'mu', { level: options.validate }) as tf.Tensor1D);
       return semiDualObjectiveCore(t.psi, t.x, target, lambda, mu);

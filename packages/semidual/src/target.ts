@@ -37,6 +37,12 @@ export interface TargetOptions {
   chunkSize?: number;
   /** `'full'` (default) checks Y and ν for NaN/Inf and ν for being a probability vector. */
   validate?: ValidationLevel;
+  /**
+   * Store each chunk's transpose (default true): faster c-transforms on wasm when the target is
+   * reused, at the price of a second copy of Y and a slow one-off transpose (wasm's Transpose
+   * kernel moves ≈ 4–10 M floats/s). One-off calls with a raw Y use `false`.
+   */
+  transpose?: boolean;
 }
 
 /** One chunk of the target support. */
@@ -45,8 +51,11 @@ export interface TargetChunk {
   readonly size: number;
   /** Rows `[size, d]`. */
   readonly y: tf.Tensor2D;
-  /** Transpose `[d, size]` (tfjs's transposed matMul is slow on wasm). */
-  readonly yT: tf.Tensor2D;
+  /**
+   * Transpose `[d, size]` (tfjs's transposed matMul is slow on wasm), or undefined when the target
+   * was prepared with `transpose: false` (then the cost uses a transposed matMul).
+   */
+  readonly yT: tf.Tensor2D | undefined;
   /** ‖y_j‖² as a row `[1, size]`. */
   readonly yy: tf.Tensor2D;
   /** log ν_j as a row `[1, size]` (log 0 clamped to −1e30 so that empty chunks stay finite). */
@@ -65,7 +74,7 @@ export interface TargetView {
 
 /** The tensors of a view, flattened (to save them for a backward pass). */
 export function viewTensors(view: TargetView): tf.Tensor[] {
-  return [view.y, ...view.chunks.flatMap((c) => [c.y, c.yT, c.yy, c.logNu])];
+  return [view.y, ...view.chunks.flatMap((c) => [c.y, c.yT ?? c.y, c.yy, c.logNu])];
 }
 
 /** Rebuilds a view from {@link viewTensors} output (same order). */
@@ -74,7 +83,7 @@ export function viewFromTensors(like: TargetView, tensors: readonly tf.Tensor[])
     start: c.start,
     size: c.size,
     y: tensors[1 + 4 * i] as tf.Tensor2D,
-    yT: tensors[2 + 4 * i] as tf.Tensor2D,
+    yT: c.yT === undefined ? undefined : (tensors[2 + 4 * i] as tf.Tensor2D),
     yy: tensors[3 + 4 * i] as tf.Tensor2D,
     logNu: tensors[4 + 4 * i] as tf.Tensor2D,
   }));
@@ -110,6 +119,7 @@ export class SemiDualTarget implements TargetView {
     const cost = checkChoice(options.cost ?? 'sqeuclidean', 'cost', SEMI_DUAL_COSTS);
     const chunkSize = checkInteger(options.chunkSize ?? DEFAULT_CHUNK, 'chunkSize', 1);
     if (options.costScale !== undefined) checkPositive(options.costScale, 'costScale');
+    const transpose = options.transpose ?? true;
     let scale = options.costScale;
     const sizes: [number, number][] = [];
     const flat = tf.tidy(() => {
@@ -137,7 +147,7 @@ export class SemiDualTarget implements TargetView {
         sizes.push([start, size]);
         out.push(
           yc,
-          tf.transpose(yc),
+          transpose ? tf.transpose(yc) : yc,
           tf.reshape(tf.slice(yyAll, [start], [size]), [1, size]),
           tf.reshape(tf.slice(logNuAll, [start], [size]), [1, size]),
         );
@@ -151,7 +161,7 @@ export class SemiDualTarget implements TargetView {
         start,
         size,
         y: flat[2 + 4 * i] as tf.Tensor2D,
-        yT: flat[3 + 4 * i] as tf.Tensor2D,
+        yT: transpose ? (flat[3 + 4 * i] as tf.Tensor2D) : undefined,
         yy: flat[4 + 4 * i] as tf.Tensor2D,
         logNu: flat[5 + 4 * i] as tf.Tensor2D,
       })),
@@ -184,7 +194,7 @@ export class SemiDualTarget implements TargetView {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    tf.dispose([this.y, this.nu, ...this.chunks.flatMap((c) => [c.y, c.yT, c.yy, c.logNu])]);
+    tf.dispose([this.y, this.nu, ...this.chunks.flatMap((c) => [c.y, c.yT, c.yy, c.logNu].filter((t): t is tf.Tensor2D => t !== undefined))]);
   }
 }
 
