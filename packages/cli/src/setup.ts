@@ -27,8 +27,9 @@ import {
 import * as gen from '@ot/gen';
 import { OT_MODELS, buildOtTrainer, otGeneratorFromCheckpoint } from './ot-models.js';
 
-export const LOSSES = [...SLICED_LOSSES, 'sngan', 'semidual', 'w2gn-latent', ...OT_MODELS] as const;
-export type LossName = (typeof LOSSES)[number];
+/** `--loss` choices; the OT models (`--model ae|wae-mmd|…`, see ot-models.ts) are training methods too. */
+export const LOSSES = [...SLICED_LOSSES, 'sngan', 'semidual', 'w2gn-latent'] as const;
+export type LossName = (typeof LOSSES)[number] | (typeof OT_MODELS)[number];
 export const MODELS = ['mlp', 'dcgan', 'sngan'] as const;
 export const CRITICS = ['none', 'mlp', 'dcgan', 'sngan'] as const;
 
