@@ -65,7 +65,7 @@ export function buildProgram(setCode: (code: number) => void): Command {
     .addOption(
       new Option(
         '--model <kind>',
-        `generator architecture (default: mlp for mnist/toy, dcgan for 32×32 images), or an OT model ${OT_MODELS.join('|')}: shorthand for --loss <model> with the default architecture (autoencoders: MLP; conv for 32×32 images)`,
+        `generator architecture (default: mlp for mnist/toy, dcgan for 32×32 images), or an OT model ${OT_MODELS.join('|')}: the training method itself, with the default architecture (autoencoders: MLP; conv on 32×32 images); with swae, --loss picks the slicer`,
       ).choices([...MODELS, ...OT_MODELS]),
     )
     .addOption(new Option('--critic <kind>', 'critic whose features are sliced / the GAN discriminator (default: none on mnist/toy)').choices([...CRITICS]))
