@@ -2,7 +2,9 @@
  * Benchmark (not a test) of the kernels `@ot/core` registers: stock tfjs 4.22 kernel vs the
  * replacement, medians over a few runs, on cpu and wasm at realistic sizes.
  *
- *   node --conditions=source --import tsx packages/core/bench/kernels.ts [cpu|wasm ...] [--quick]
+ *   node --conditions=source --import tsx packages/core/bench/kernels.ts [cpu|wasm ...] [--quick] [--only=Name]
+ *
+ * `--only=Name` keeps the rows whose kernel name contains `Name`.
  *
  * Prints a markdown table (the one in the package README, "Registered kernels").
  */
@@ -12,6 +14,7 @@ import { isReplacedKernel, stockKernel } from '../src/kernels/index.js';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
+const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length);
 const backends = args.filter((a) => !a.startsWith('--'));
 if (backends.length === 0) backends.push('wasm', 'cpu');
 
@@ -64,6 +67,7 @@ const slowMs = quick ? 3_000 : 15_000;
  * the same machine load; `stockNote` replaces the stock timing (e.g. 'missing').
  */
 function bench(backend: string, kernel: string, work: string, fn: () => tf.Tensor | tf.Tensor[], stockNote?: string): void {
+  if (only !== undefined && !kernel.includes(only)) return;
   // Kernels not replaced on this backend: nothing to compare.
   if (tf.getKernel(kernel, backend) !== undefined && !isReplacedKernel(kernel, backend)) return;
   const hasStock = stockNote === undefined && withStock(kernel, backend, () => true) !== null;

@@ -52,6 +52,9 @@ describeWithBackends('kernels: convolutions', (backend) => {
     expect(registerBackendKernels(backend)).toEqual([]);
     expect(isReplacedKernel('Conv2DBackpropFilter', backend)).toBe(true);
     expect(isReplacedKernel('Conv2DBackpropInput', backend)).toBe(backend === 'wasm');
+    // Backends with native kernels get nothing.
+    expect(registerBackendKernels('webgl')).toEqual([]);
+    expect(isReplacedKernel('Conv2DBackpropFilter', 'webgl')).toBe(false);
   });
 
   for (const c of CONV_CASES) {
