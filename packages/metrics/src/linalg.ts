@@ -56,7 +56,36 @@ export function pivotedCholesky(a: Float64Array, n: number, tol: number): Pivote
     l[k * n + k] = lkk;
     const pk = perm[k]! * n;
     const rk = k * n;
-    for (let i = k + 1; i < n; i++) {
+    let i = k + 1;
+    // two rows at a time, two accumulators each (shares the loads of row k, breaks the add chain)
+    for (; i + 1 < n; i += 2) {
+      const ri = i * n;
+      const ri1 = ri + n;
+      let s0 = 0;
+      let s1 = 0;
+      let t0 = 0;
+      let t1 = 0;
+      let m = 0;
+      for (; m + 1 < k; m += 2) {
+        const q0 = l[rk + m]!;
+        const q1 = l[rk + m + 1]!;
+        s0 += l[ri + m]! * q0;
+        s1 += l[ri + m + 1]! * q1;
+        t0 += l[ri1 + m]! * q0;
+        t1 += l[ri1 + m + 1]! * q1;
+      }
+      if (m < k) {
+        s0 += l[ri + m]! * l[rk + m]!;
+        t0 += l[ri1 + m]! * l[rk + m]!;
+      }
+      const v = (a[pk + perm[i]!]! - (s0 + s1)) / lkk;
+      const w = (a[pk + perm[i + 1]!]! - (t0 + t1)) / lkk;
+      l[ri + k] = v;
+      l[ri1 + k] = w;
+      diag[i] = diag[i]! - v * v;
+      diag[i + 1] = diag[i + 1]! - w * w;
+    }
+    for (; i < n; i++) {
       const ri = i * n;
       let s = a[pk + perm[i]!]!;
       for (let m = 0; m < k; m++) s -= l[ri + m]! * l[rk + m]!;
