@@ -1,6 +1,6 @@
 /**
  * `ot train --model ae|wae-mmd|wae-gan|swae|wgan|wgan-gp`: the OT autoencoders and Wasserstein GANs
- * of `@ot/gen`. `--model <name>` is a shorthand for `--loss <name>` (the training method) with the
+ * of `@ot/gen`. `--model <name>` selects the training method (stored as the run's `loss`) with the
  * default architecture; `--model swae --loss la-sw` picks SWAE's slicer. The architecture flags keep
  * their meaning: `--hidden` are the decoder / generator widths (the MLP encoder mirrors them),
  * `--critic dcgan|mlp|sngan` the WGAN critic (no spectral norm for mlp / dcgan), `--latent` the code
