@@ -25,7 +25,7 @@ import {
   type Trainer,
 } from '@ot/gen';
 import * as gen from '@ot/gen';
-import { OT_MODELS, buildOtTrainer, otGeneratorFromCheckpoint } from './ot-models.js';
+import { OT_MODELS, buildOtTrainer } from './ot-models.js';
 
 /** `--loss` choices; the OT models (`--model ae|wae-mmd|…`, see ot-models.ts) are training methods too. */
 export const LOSSES = [...SLICED_LOSSES, 'sngan', 'semidual', 'w2gn-latent'] as const;
@@ -50,6 +50,8 @@ export interface RunConfig {
   nCritic: number;
   ema: number | undefined;
   lambda: number;
+  /** Semi-dual potential: a vector over the data (SDOT) or an MLP (SDOTNN). */
+  potential: 'vector' | 'mlp';
   width: number | undefined;
   hidden: number[];
   backend: string | undefined;
@@ -169,6 +171,18 @@ export function buildTrainer(cfg: RunConfig, ds: Dataset): Trainer {
   const Ctor = g[ctorName] as (new (o: Record<string, unknown>) => Trainer) | undefined;
   if (Ctor === undefined) throw new OTError('INVALID_ARGUMENT', `--loss ${cfg.loss} is not available in this build of @ot/gen`);
   if (cfg.loss === 'sngan' && makeCritic === undefined) throw new OTError('INVALID_ARGUMENT', '--loss sngan needs a critic (--critic mlp|dcgan|sngan)');
+  if (cfg.loss === 'w2gn-latent') {
+    return new Ctor({
+      dataset: ds,
+      batchSize: cfg.batch,
+      seed: cfg.seed,
+      latentDim: cfg.latent,
+      aeSteps: Math.round(0.4 * cfg.steps),
+      pretrainSteps: Math.round(0.1 * cfg.steps),
+      lambda: cfg.lambda > 0 ? cfg.lambda : 1,
+      lr: cfg.lr,
+    });
+  }
   return new Ctor({
     dataset: ds,
     batchSize: cfg.batch,
@@ -179,20 +193,24 @@ export function buildTrainer(cfg: RunConfig, ds: Dataset): Trainer {
     nCritic: cfg.nCritic,
     emaDecay: cfg.ema,
     lambda: cfg.lambda,
-    latentDim: cfg.latent,
+    potential: cfg.potential,
   });
 }
 
-/** Rebuilds a generator from a checkpoint's configuration and loads its (EMA) weights. */
-export function generatorFromCheckpoint(cfg: RunConfig, groups: Record<string, gen.NamedWeight[]>, useEma = true): { generator: Generator; dataset: Dataset } {
+/**
+ * Rebuilds the trainer of a checkpoint (same configuration) and restores its state, so any method's
+ * generator can be sampled (`trainer.sample`) — including the W2GN latent pipeline.
+ */
+export async function trainerFromCheckpoint(cfg: RunConfig, ckpt: gen.TrainerCheckpoint): Promise<{ trainer: Trainer; dataset: Dataset }> {
   const ds = loadDataset(cfg.data);
-  const ot = otGeneratorFromCheckpoint(cfg, ds, groups);
-  if (ot !== undefined) return { generator: ot, dataset: ds };
-  const g = generatorFactory(cfg, ds)();
-  const w = (useEma ? groups['ema'] : undefined) ?? groups['generator'];
-  if (w === undefined) throw new OTError('INVALID_FILE', 'the checkpoint holds no generator weights');
-  g.setWeights(w);
-  return { generator: g, dataset: ds };
+  const trainer = buildTrainer(cfg, ds);
+  try {
+    await trainer.restore(ckpt);
+  } catch (e) {
+    trainer.dispose();
+    throw e;
+  }
+  return { trainer, dataset: ds };
 }
 
 /** Samples in data space ([0, 1] images) from a generator. */

@@ -118,6 +118,32 @@ describe('a short toy run end to end', () => {
   });
 });
 
+describe('other methods through the CLI', () => {
+  it('semidual (SDOTNN), w2gn-latent and sngan train on toy data, and sample/eval rebuild them', async () => {
+    const runs: Array<[string, string[]]> = [
+      ['semidual', ['--loss', 'semidual', '--potential', 'mlp', '--lambda', '0.01']],
+      ['w2gn', ['--loss', 'w2gn-latent', '--latent', '2']],
+      ['sngan', ['--loss', 'sngan']],
+    ];
+    for (const [name, flags] of runs) {
+      const out = join(dir, name);
+      const r = await ot('train', ...flags, '--data', 'toy:moons', '--steps', '10', '--batch', '32', '--out', out, '--quiet', '--backend', 'wasm');
+      expect(r.code, `${name}: ${r.err}`).toBe(0);
+      const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+      expect(report.steps.total).toBe(10);
+      const e = await ot('eval', '--checkpoint', out, '--metric', 'sw', '--n', '200', '--json');
+      expect(e.code, `${name}: ${e.err}`).toBe(0);
+      expect(JSON.parse(e.out).value).toBeGreaterThan(0);
+    }
+  });
+
+  it('bench prints a table row per sliced method', async () => {
+    const r = await ot('bench', '--data', 'toy:moons', '--steps', '1', '--warmup', '0', '--batch', '32', '--backend', 'wasm');
+    expect(r.code, r.err).toBe(0);
+    for (const m of ['SW (L=1)', 'SW (L=10000)', 'Max-SW (T2=100)', 'LA-SW', 'GA-SW', 'NA-SW']) expect(r.out).toContain(`| ${m} |`);
+  });
+});
+
 describe('PNG helpers', () => {
   it('imageGrid lays out n images with gaps', () => {
     const png = PNG.sync.read(imageGrid(new Float32Array(6 * 4 * 4).fill(1), [6, 4, 4, 1], 3));

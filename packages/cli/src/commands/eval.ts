@@ -4,7 +4,7 @@ import { isImageDataset, loadCheckpoint, loadMnist } from '@ot/gen';
 import { slicedWasserstein } from '@ot/sliced';
 import * as tf from '@tensorflow/tfjs-core';
 import { mnistFid } from '../fid.js';
-import { generatorFromCheckpoint, sampleFrom, type RunConfig } from '../setup.js';
+import { trainerFromCheckpoint, type RunConfig } from '../setup.js';
 
 export interface EvalFlags {
   checkpoint: string;
@@ -21,13 +21,13 @@ export async function evalCommand(f: EvalFlags): Promise<number> {
   const cfg = (ckpt.meta as { cli?: RunConfig }).cli;
   if (cfg === undefined) throw new OTError('INVALID_FILE', `'${f.checkpoint}' was not written by ot train`);
   await initBackend({ backend: f.backend ?? cfg.backend, quiet: true });
-  const { generator, dataset } = generatorFromCheckpoint(cfg, ckpt.groups, f.ema);
+  const { trainer, dataset } = await trainerFromCheckpoint(cfg, ckpt);
   const result: Record<string, unknown> = { checkpoint: f.checkpoint, step: ckpt.step, metric: f.metric, samples: f.n };
   try {
     const images = isImageDataset(dataset);
     if (f.metric === 'sw') {
       const v = tf.tidy(() => {
-        const x = sampleFrom(generator, f.n, f.seed, images);
+        const x = trainer.sample(f.n, { seed: f.seed, useEma: f.ema });
         const y = dataset.sample(f.n, f.seed + 1);
         return slicedWasserstein(tf.reshape(x, [f.n, -1]), tf.reshape(y, [f.n, -1]), { nProjections: 500, seed: 0 }).dataSync()[0] as number;
       });
@@ -38,7 +38,7 @@ export async function evalCommand(f: EvalFlags): Promise<number> {
       }
       if (f.metric !== 'fid') throw new OTError('INVALID_ARGUMENT', `--metric ${f.metric} is not implemented by the CLI yet (fid and sw are)`);
       const ref = loadMnist({ split: 'test' });
-      const r = await mnistFid((b, i) => sampleFrom(generator, b, f.seed + 1000 * i, true), ref, f.n);
+      const r = await mnistFid((b, i) => trainer.sample(b, { seed: f.seed + 1000 * i, useEma: f.ema }), ref, f.n);
       ref.dispose();
       if (r.value === undefined) throw new OTError('INVALID_ARGUMENT', `FID unavailable: ${r.skipped}`);
       Object.assign(result, { value: r.value, extractor: r.extractor, reference: r.reference, samples: r.samples });
@@ -48,7 +48,7 @@ export async function evalCommand(f: EvalFlags): Promise<number> {
     process.stdout.write(f.json === true ? `${JSON.stringify(result)}\n` : `${f.metric} = ${(result['value'] as number).toFixed(4)} (step ${ckpt.step}, ${result['samples']} samples)\n`);
     return 0;
   } finally {
-    generator.dispose();
+    trainer.dispose();
     dataset.dispose();
   }
 }

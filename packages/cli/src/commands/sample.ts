@@ -4,7 +4,7 @@ import { initBackend, OTError } from '@ot/core';
 import { isImageDataset, loadCheckpoint } from '@ot/gen';
 import * as tf from '@tensorflow/tfjs-core';
 import { imageGrid, scatterPlot } from '../png.js';
-import { generatorFromCheckpoint, sampleFrom, type RunConfig } from '../setup.js';
+import { trainerFromCheckpoint, type RunConfig } from '../setup.js';
 
 export interface SampleFlags {
   checkpoint: string;
@@ -21,10 +21,10 @@ export async function sampleCommand(f: SampleFlags): Promise<number> {
   const cfg = (ckpt.meta as { cli?: RunConfig }).cli;
   if (cfg === undefined) throw new OTError('INVALID_FILE', `'${f.checkpoint}' was not written by ot train`);
   await initBackend({ backend: f.backend ?? cfg.backend, quiet: true });
-  const { generator, dataset } = generatorFromCheckpoint(cfg, ckpt.groups, f.ema);
+  const { trainer, dataset } = await trainerFromCheckpoint(cfg, ckpt);
   try {
     const images = isImageDataset(dataset);
-    const x = sampleFrom(generator, f.n, f.seed, images);
+    const x = trainer.sample(f.n, { seed: f.seed, useEma: f.ema });
     if (images) writeFileSync(f.out, imageGrid(x.dataSync() as Float32Array, x.shape as [number, number, number, number], f.cols));
     else {
       const y = dataset.sample(f.n, f.seed + 1);
@@ -35,7 +35,7 @@ export async function sampleCommand(f: SampleFlags): Promise<number> {
     process.stderr.write(`wrote ${f.n} samples (step ${ckpt.step}${f.ema && ckpt.groups['ema'] !== undefined ? ', EMA weights' : ''}) to ${f.out}\n`);
     return 0;
   } finally {
-    generator.dispose();
+    trainer.dispose();
     dataset.dispose();
   }
 }

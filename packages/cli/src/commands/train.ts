@@ -29,6 +29,7 @@ export interface TrainFlags {
   nCritic: number;
   ema?: number;
   lambda: number;
+  potential?: 'vector' | 'mlp';
   width?: number;
   hidden?: number[];
   out?: string;
@@ -79,6 +80,7 @@ export function resolveConfig(f: TrainFlags): RunConfig {
     nCritic: f.nCritic,
     ema: f.ema ?? (f.loss === 'w2gn-latent' ? undefined : d.ema),
     lambda: f.lambda,
+    potential: f.potential ?? 'vector',
     width: f.width,
     hidden: f.hidden ?? d.hidden,
     backend: f.backend,

@@ -24,7 +24,7 @@ export interface SemiDualTrainerOptions extends BaseTrainerOptions {
   lambda?: number;
   /** Number J of data points forming ν (default min(size, 10000); 2000 for samplers). */
   targetSize?: number;
-  /** Inner solver (default `'asgd'`). */
+  /** Inner solver (default `'asgd'` for the vector potential, `'adam'` for the MLP). */
   innerSolver?: 'asgd' | 'adam';
   /** Inner iterations K per generator step (default 10). */
   innerIterations?: number;
@@ -71,7 +71,8 @@ export class SemiDualTrainer extends Trainer {
   constructor(options: SemiDualTrainerOptions) {
     super(options);
     const size = this.dataset.size;
-    const innerSolver = checkChoice(options.innerSolver ?? 'asgd', 'innerSolver', ['asgd', 'adam'] as const);
+    // ASGD with γ = 1 suits the vector potential (SDOT); the MLP potential (SDOTNN) trains with Adam.
+    const innerSolver = checkChoice(options.innerSolver ?? (options.potential === 'mlp' ? 'adam' : 'asgd'), 'innerSolver', ['asgd', 'adam'] as const);
     this.opts = {
       potential: checkChoice(options.potential ?? 'vector', 'potential', ['vector', 'mlp'] as const),
       lambda: checkNumber(options.lambda ?? 0, 'lambda', (v) => v >= 0, 'a number ≥ 0'),
