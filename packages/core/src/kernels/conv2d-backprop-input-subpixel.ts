@@ -16,6 +16,8 @@
  * `[B, U, V, sh·sw·Cin]` is shuffled to `[B, U·sh, V·sw, Cin]` and cropped. No multiplication by
  * the zeros of a dilated dy is done, unlike the textbook "dilate, pad, convolve" form, and the
  * convolution runs in the backend's fast Conv2D (XNNPACK on wasm) instead of its scalar loop.
+ * `conv2dBackpropInputFactory` (./conv2d-backprop-input.ts) uses it at stride 1, where it is a
+ * single Conv2D with the flipped filter; at larger strides the GEMM form measured faster.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
