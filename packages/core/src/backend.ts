@@ -46,6 +46,12 @@ async function wasmDirInNode(): Promise<string> {
 async function loadBackend(name: BackendName, wasmPath?: string): Promise<boolean> {
   const cached = loaded.get(name);
   if (cached !== undefined && tf.findBackendFactory(name) !== null) return cached;
+  // Already registered by the application (e.g. a bundled page that imported the backend
+  // package itself): use it. For wasm, still set the path to its binaries when one is given.
+  if (tf.findBackendFactory(name) !== null && !(name === 'wasm' && wasmPath !== undefined)) {
+    loaded.set(name, true);
+    return true;
+  }
   let ok = false;
   switch (name) {
     case 'tensorflow':
