@@ -11,3 +11,4 @@ export { WaeMmdTrainer, type WaeMmdTrainerOptions } from './train/wae-mmd-traine
 export { WaeGanTrainer, type WaeGanTrainerOptions } from './train/wae-gan-trainer.js';
 export { SwaeTrainer, SWAE_SLICERS, type SwaeSlicer, type SwaeTrainerOptions } from './train/swae-trainer.js';
 export { WganTrainer, WGAN_MODES, type WganMode, type WganTrainerOptions } from './train/wgan-trainer.js';
+export { SwganTrainer, type SwganTrainerOptions } from './train/swgan-trainer.js';
