@@ -1,9 +1,9 @@
 /**
- * `ot train --model ae|wae-mmd|wae-gan|swae|wgan|wgan-gp`: the OT autoencoders and Wasserstein GANs
- * of `@ot/gen`. `--model <name>` selects the training method (stored as the run's `loss`) with the
+ * `ot train --model ae|wae-mmd|wae-gan|swae|wgan|wgan-gp|swgan`: the OT autoencoders, Wasserstein GANs
+ * and the Deshpande et al. 2018 sliced generator of `@ot/gen`. `--model <name>` selects the training method (stored as the run's `loss`) with the
  * default architecture; `--model swae --loss la-sw` picks SWAE's slicer. The architecture flags keep
  * their meaning: `--hidden` are the decoder / generator widths (the MLP encoder mirrors them),
- * `--critic dcgan|mlp|sngan` the WGAN critic (no spectral norm for mlp / dcgan), `--latent` the code
+ * `--critic dcgan|mlp|sngan` the WGAN / SWGAN critic (no spectral norm for mlp / dcgan), `--latent` the code
  * dimension, `--lambda` the penalty weight (0, the default, means the model's own default). The
  * autoencoders keep no EMA (`--ema` applies to the WGAN generators only).
  */
@@ -20,6 +20,7 @@ import {
   SWAE_SLICERS,
   SnganDiscriminator,
   SwaeTrainer,
+  SwganTrainer,
   WaeGanTrainer,
   WaeMmdTrainer,
   WganTrainer,
@@ -36,7 +37,7 @@ import { slicedWasserstein } from '@ot/sliced';
 import { imageGrid, scatterPlot } from './png.js';
 import type { RunConfig } from './setup.js';
 
-export const OT_MODELS = ['ae', 'wae-mmd', 'wae-gan', 'swae', 'wgan', 'wgan-gp'] as const;
+export const OT_MODELS = ['ae', 'wae-mmd', 'wae-gan', 'swae', 'wgan', 'wgan-gp', 'swgan'] as const;
 export type OtModel = (typeof OT_MODELS)[number];
 const AUTOENCODERS: readonly string[] = ['ae', 'wae-mmd', 'wae-gan', 'swae'];
 
@@ -107,6 +108,10 @@ export function buildOtTrainer(cfg: RunConfig, ds: Dataset, makeGenerator: () =>
   }
   if (model === 'wgan' || model === 'wgan-gp') {
     return new WganTrainer({ ...base, emaDecay: cfg.ema, mode: model === 'wgan' ? 'clip' : 'gp', makeGenerator, makeCritic: wganCritic(cfg, ds), nCritic: cfg.nCritic, lambda });
+  }
+  if (model === 'swgan') {
+    // Deshpande et al. 2018: SW on discriminator features, logistic discriminator (no spectral norm).
+    return new SwganTrainer({ ...base, emaDecay: cfg.ema, makeGenerator, makeCritic: wganCritic(cfg, ds), L: cfg.L, nCritic: cfg.nCritic });
   }
   throw new OTError('INVALID_ARGUMENT', `'${model}' is not an OT model (${OT_MODELS.join(', ')})`);
 }

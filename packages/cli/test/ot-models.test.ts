@@ -41,7 +41,7 @@ describe('--model for the OT models', () => {
 
   it('--help documents the models; a conflicting --loss exits 2', async () => {
     const h = await ot('train', '--help');
-    expect(h.out).toMatch(/wae-mmd\|wae-gan\|swae\|wgan\|wgan-gp/);
+    expect(h.out).toMatch(/wae-mmd\|wae-gan\|swae\|wgan\|wgan-gp\|swgan/);
     const r = await ot('train', '--model', 'wae-mmd', '--loss', 'max-sw', '--data', 'toy:moons', '--steps', '1');
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/--model wae-mmd sets the training method/);
@@ -67,8 +67,8 @@ describe('--model for the OT models', () => {
     expect(existsSync(join(dir, 'wae.png'))).toBe(true);
   });
 
-  it('swae (LA-SW slicer), wae-gan, ae, wgan and wgan-gp each run 2 steps', async () => {
-    for (const args of [['--model', 'swae', '--loss', 'la-sw'], ['--model', 'wae-gan'], ['--model', 'ae'], ['--model', 'wgan'], ['--model', 'wgan-gp', '--n-critic', '2']]) {
+  it('swae (LA-SW slicer), wae-gan, ae, wgan, wgan-gp and swgan each run 2 steps', async () => {
+    for (const args of [['--model', 'swae', '--loss', 'la-sw'], ['--model', 'wae-gan'], ['--model', 'ae'], ['--model', 'wgan'], ['--model', 'wgan-gp', '--n-critic', '2'], ['--model', 'swgan', '--L', '10']]) {
       const out = join(dir, args.slice(1).join('-'));
       const r = await ot('train', ...args, '--data', 'toy:moons', '--steps', '2', '--batch', '32', '--hidden', '16', '--out', out, '--quiet');
       expect(r.code, `${args.join(' ')}: ${r.err}`).toBe(0);
