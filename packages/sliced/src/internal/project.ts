@@ -11,12 +11,12 @@ import { customGrad1, customGrad2 } from '@ot/core';
  * `[L, n]` = (X D)ᵀ. The wasm matMul (XNNPACK) packs its second operand on every call, so the
  * small direction matrix goes second; the `[n, L]` result is then transposed.
  */
-function forward(X: tf.Tensor2D, D: tf.Tensor2D, _Dt: tf.Tensor2D): tf.Tensor2D {
+function forward(X: tf.Tensor2D, D: tf.Tensor2D): tf.Tensor2D {
   return tf.transpose(tf.matMul(X, D)) as tf.Tensor2D;
 }
 
 /** dX `[n, d]` from dPt `[L, n]`: (dPt)ᵀ Dᵀ, the small `Dᵀ` second. */
-function gradX(dPt: tf.Tensor2D, _D: tf.Tensor2D, Dt: tf.Tensor2D): tf.Tensor2D {
+function gradX(dPt: tf.Tensor2D, Dt: tf.Tensor2D): tf.Tensor2D {
   return tf.matMul(tf.transpose(dPt), Dt) as tf.Tensor2D;
 }
 
@@ -27,10 +27,10 @@ function gradX(dPt: tf.Tensor2D, _D: tf.Tensor2D, Dt: tf.Tensor2D): tf.Tensor2D 
 export function projectRows(X: tf.Tensor2D, D: tf.Tensor2D): tf.Tensor2D {
   const Dt = tf.transpose(D);
   const f = customGrad1((x: tf.Tensor2D, save: tf.GradSaveFunc) => {
-    save([D, Dt]);
+    save([Dt]);
     return {
-      value: forward(x, D, Dt),
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => gradX(dy as tf.Tensor2D, saved[0] as tf.Tensor2D, saved[1] as tf.Tensor2D),
+      value: forward(x, D),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => gradX(dy as tf.Tensor2D, saved[0] as tf.Tensor2D),
     };
   });
   const out = f(X) as tf.Tensor2D;
@@ -45,14 +45,14 @@ export function projectRows(X: tf.Tensor2D, D: tf.Tensor2D): tf.Tensor2D {
 export function projectRowsWithDirections(X: tf.Tensor2D, D: tf.Tensor2D): tf.Tensor2D {
   const f = customGrad2((x: tf.Tensor2D, dirs: tf.Tensor2D, save: tf.GradSaveFunc) => {
     const Dt = tf.transpose(dirs);
-    save([x, dirs, Dt]);
+    save([x, Dt]);
     return {
-      value: forward(x, dirs, Dt),
+      value: forward(x, dirs),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [xs, ds, dts] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
+        const [xs, dts] = saved as [tf.Tensor2D, tf.Tensor2D];
         const dPt = dy as tf.Tensor2D;
         // dDᵀ = dPt X  ([L, n] @ [n, d]), a plain matMul.
-        return [gradX(dPt, ds, dts), tf.transpose(tf.matMul(dPt, xs))];
+        return [gradX(dPt, dts), tf.transpose(tf.matMul(dPt, xs))];
       },
     };
   });
@@ -65,10 +65,9 @@ export function projectRowsWithDirections(X: tf.Tensor2D, D: tf.Tensor2D): tf.Te
  */
 export function projectRowsForDirections(X: tf.Tensor2D, D: tf.Tensor2D): tf.Tensor2D {
   const f = customGrad1((dirs: tf.Tensor2D, save: tf.GradSaveFunc) => {
-    const Dt = tf.transpose(dirs);
     save([X]);
     return {
-      value: forward(X, dirs, Dt),
+      value: forward(X, dirs),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.transpose(tf.matMul(dy as tf.Tensor2D, saved[0] as tf.Tensor2D)),
     };
   });

@@ -1,16 +1,20 @@
 /**
  * Faster kernels for the operations that dominate a sliced Wasserstein gradient after the
- * projection matmul: the full row sort (`TopK` with k = n), the scatter of the sort gradient
- * (`ScatterNd`) and the int32 `Tile` that builds its flat indices (the stock wasm Tile walks every
- * output element with index arithmetic). The stock tfjs 4.22 kernels are generic (a comparison sort and an index-walking
- * scatter); these are a stable argsort per row (n linear buckets between the row's min and max plus an insertion
- * pass, falling back to an LSD radix sort on the float bits for skewed or non-finite rows; O(n)
- * per row in both cases) and a linear
- * scatter-add, written in TypeScript over the backend's own memory (no copies on wasm).
+ * projection matMuls, written in TypeScript over the backend's own memory (no copies on wasm):
+ *
+ * - `TopK` with k = n (the full row sort behind `@ot/core`'s `sortRows`): a stable argsort per row —
+ *   n linear buckets between the row's min and max, then an insertion pass that moves elements only
+ *   within their bucket — with an LSD radix sort on the float bits as the fallback for rows that are
+ *   non-finite, constant or too concentrated (a bucket above 64 elements). Ties keep index order.
+ * - `ScatterNd` (the sort gradient): a linear scatter-add.
+ * - `Tile` (the flat sort indices in `@ot/core`): run copies; the stock wasm Tile walks every output
+ *   element with index arithmetic.
+ * - `Transpose` of the last two axes: a cache-blocked copy.
  *
  * They replace the stock kernels only when {@link registerSlicedKernels} is called (core owns the
- * default kernel registry); every case they do not handle (k < n, non-float32 TopK) falls back to
- * the stock kernel. Both are tested against the stock kernels on the cpu backend.
+ * default kernel registry); every case they do not handle (k < n, other permutations, string or
+ * complex dtypes) goes to the stock kernel. `test/kernels.test.ts` compares them with the stock
+ * kernels on cpu and wasm.
  */
 import * as tf from '@tensorflow/tfjs-core';
 
