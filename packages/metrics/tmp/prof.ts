@@ -1,0 +1,12 @@
+import { pivotedCholesky, congruence, tridiagonalize } from '../src/linalg.js';
+import { genLowRankCov } from '../test/generated.js';
+const d = Number(process.argv[2] ?? 1024);
+const s1 = genLowRankCov(11, d), s2 = genLowRankCov(12, d);
+let t = performance.now();
+const ch = pivotedCholesky(s1, d, 1e-12);
+const t1 = performance.now() - t; t = performance.now();
+const m = congruence(s2, d, ch);
+const t2 = performance.now() - t; t = performance.now();
+tridiagonalize(m, ch.rank);
+const t3 = performance.now() - t;
+console.log(d, 'chol', t1.toFixed(0), 'cong', t2.toFixed(0), 'tridiag', t3.toFixed(0), 'ms');
