@@ -116,6 +116,19 @@ describe('kill test', () => {
 });
 
 describe('memory', () => {
+  it('a trainer releases every tensor it created on dispose()', async () => {
+    const before = tf.memory().numTensors;
+    for (const loss of ['sw', 'max-sw', 'la-sw', 'na-sw'] as const) {
+      const t = new SlicedTrainer({ loss, L: 5, t2: 2, dataset: toy, batchSize: 16, seed: 0, makeGenerator, emaDecay: 0.9 });
+      await t.run({ steps: 2 });
+      t.dispose();
+    }
+    const g = new SnganTrainer({ dataset: toy, batchSize: 16, seed: 0, makeGenerator, makeCritic });
+    await g.step();
+    g.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('stays flat over 200 steps (no tensor growth), SW and LA-SW with EMA', async () => {
     for (const loss of ['sw', 'la-sw'] as const) {
       const t = new SlicedTrainer({ loss, L: 20, dataset: toy, batchSize: 32, seed: 0, makeGenerator, emaDecay: 0.99 });

@@ -46,8 +46,11 @@ export function activate(x: tf.Tensor, a: Activation): tf.Tensor {
  * with batch statistics (returned so the caller can update running averages).
  */
 export function batchNormTrain(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, eps = 1e-5): { y: tf.Tensor; mean: tf.Tensor; variance: tf.Tensor } {
+  // Moments written out (tf.moments inserts a Cast, whose gradient breaks when two tfjs-core module
+  // instances are loaded, as under some test runners).
   const axes = Array.from({ length: x.rank - 1 }, (_, i) => i);
-  const { mean, variance } = tf.moments(x, axes);
+  const mean = tf.mean(x, axes);
+  const variance = tf.mean(tf.square(tf.sub(x, mean)), axes);
   const y = tf.add(tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, eps))), gamma), beta);
   return { y, mean, variance };
 }
@@ -63,7 +66,9 @@ export function upsample2x(x: tf.Tensor4D): tf.Tensor4D {
   return tf.image.resizeNearestNeighbor(x, [h * 2, w * 2]);
 }
 
-/** 2×2 average pooling of NHWC images. */
+/** 2×2 average pooling of NHWC images (by reshapes and means: tf.avgPool inserts a Cast). */
 export function downsample2x(x: tf.Tensor4D): tf.Tensor4D {
-  return tf.avgPool(x, 2, 2, 'valid');
+  const [b, h, w, c] = x.shape;
+  const rows = tf.mean(tf.reshape(x, [b, h / 2, 2, w * c]), 2);
+  return tf.mean(tf.reshape(rows, [b, h / 2, w / 2, 2, c]), 3) as tf.Tensor4D;
 }

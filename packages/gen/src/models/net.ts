@@ -28,7 +28,8 @@ export abstract class NetModule extends Module {
 
   /** `W / σ(W)` for a weight reshaped as `[fanIn, fanOut]`, or W itself. */
   private spectral(name: string, w: tf.Variable, fanIn: number, fanOut: number, rng: Rng): () => tf.Tensor {
-    const u = this.addVariable(`${name}.sn_u`, l2normalize(tf.randomNormal([1, fanOut], 0, 1, 'float32', rng.nextSeed())), false);
+    const seed = rng.nextSeed();
+    const u = this.addVariable(`${name}.sn_u`, tf.tidy(() => l2normalize(tf.randomNormal([1, fanOut], 0, 1, 'float32', seed))), false);
     const v = this.addVariable(`${name}.sn_v`, tf.zeros([1, fanIn]), false);
     const step = () =>
       tf.tidy(() => {

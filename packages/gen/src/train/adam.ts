@@ -32,8 +32,14 @@ export class Adam {
     this.beta1 = checkNumber(b1, 'beta1', (x) => x >= 0 && x < 1, 'in [0, 1)');
     this.beta2 = checkNumber(b2, 'beta2', (x) => x >= 0 && x < 1, 'in [0, 1)');
     this.eps = checkPositive(options.eps ?? 1e-8, 'eps');
-    this.m = vars.map((x) => tf.variable(tf.zerosLike(x), false));
-    this.v = vars.map((x) => tf.variable(tf.zerosLike(x), false));
+    const zeros = (x: tf.Variable) => {
+      const z = tf.zerosLike(x);
+      const v = tf.variable(z, false);
+      z.dispose();
+      return v;
+    };
+    this.m = vars.map(zeros);
+    this.v = vars.map(zeros);
   }
 
   /** Applies one update with gradients aligned with the variables (missing gradients are skipped). */
