@@ -77,7 +77,7 @@ export function buildProgram(setCode: (code: number) => void): Command {
     .option('--slice-lr <x>', 'slice learning rate (max-sw ascent; amortized slicer)', positive('--slice-lr'))
     .option('--lr <x>', 'generator learning rate (default 1e-3 pixels, 2e-4 with a critic)', positive('--lr'))
     .option('--n-critic <n>', 'critic steps per generator step', int('--n-critic'), 1)
-    .option('--ema <decay>', 'EMA of generator weights (default: 0.99 MNIST, 0.999 images, off toy); sampling uses the EMA', decay)
+    .option('--ema <decay>', 'EMA of generator weights (default: 0.999 on 32×32 images, off on MNIST/toy); sampling uses the EMA', decay)
     .option('--lambda <x>', 'entropic regularization λ for --loss semidual (0 = unregularized); penalty weight of wae-mmd|wae-gan|swae|wgan-gp (0 = the model default)', nonNegative('--lambda'), 0)
     .addOption(new Option('--potential <kind>', 'semi-dual potential: vector (SDOT) or mlp (SDOTNN)').choices(['vector', 'mlp']).default('vector'))
     .option('--width <n>', 'base channel width of dcgan / sngan models', int('--width'))

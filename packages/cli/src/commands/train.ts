@@ -45,8 +45,11 @@ export interface TrainFlags {
 
 /** Steps of the default MNIST run (`ot train` with no flags): a few minutes on 2 CPU cores. */
 export const MNIST_STEPS = 750;
-/** EMA decay of the default MNIST run (sampling uses the EMA weights). */
-export const MNIST_EMA = 0.99;
+/**
+ * EMA decay of the default MNIST run: off. Measured at 750 steps (seed 0): FID 117.6 without EMA,
+ * 126.8 with EMA 0.99 (the average lags behind a generator that is still improving quickly).
+ */
+export const MNIST_EMA: number | undefined = undefined;
 
 /** Defaults that depend on the data: a short useful run on MNIST, longer toy runs. */
 function defaultsFor(
