@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import { createRng, initBackend, setValidationLevel } from '@ot/core';
-import { LinearAmortizedSlicer, maxSlicedWasserstein, registerSlicedKernels, slicedWasserstein } from '@ot/sliced';
+import { LinearAmortizedSlicer, maxSlicedWasserstein, slicedWasserstein } from '@ot/sliced';
 import { writeScatterPng } from './render.js';
 import { sampleTarget, TARGETS, type TargetName } from './targets.js';
 
@@ -46,8 +46,8 @@ const methods = (values.methods?.split(',') ?? METHODS) as Method[];
 for (const t of targets) if (!TARGETS.includes(t)) throw new Error(`unknown target ${t}; expected ${TARGETS.join(', ')}`);
 for (const m of methods) if (!METHODS.includes(m)) throw new Error(`unknown method ${m}; expected ${METHODS.join(', ')}`);
 
+// initBackend also registers @ot/core's faster sort / tile / transpose kernels for this backend.
 const backend = await initBackend(values.backend !== undefined ? { backend: values.backend } : {});
-registerSlicedKernels([backend]);
 setValidationLevel('shapes'); // training-loop setting: shape checks only
 const outDir = values.out as string;
 mkdirSync(outDir, { recursive: true });

@@ -4,7 +4,7 @@
  *
  *   node --conditions=source --import tsx packages/core/bench/kernels.ts [cpu|wasm ...] [--quick] [--only=Name]
  *
- * `--only=Name` keeps the rows whose kernel name contains `Name`.
+ * `--only=Name[,Name…]` keeps the rows whose kernel name contains one of the names.
  *
  * Prints a markdown table (the one in the package README, "Registered kernels").
  */
@@ -67,7 +67,7 @@ const slowMs = quick ? 3_000 : 15_000;
  * the same machine load; `stockNote` replaces the stock timing (e.g. 'missing').
  */
 function bench(backend: string, kernel: string, work: string, fn: () => tf.Tensor | tf.Tensor[], stockNote?: string): void {
-  if (only !== undefined && !kernel.includes(only)) return;
+  if (only !== undefined && !only.split(',').some((o) => kernel.includes(o))) return;
   // Kernels not replaced on this backend: nothing to compare.
   if (tf.getKernel(kernel, backend) !== undefined && !isReplacedKernel(kernel, backend)) return;
   const hasStock = stockNote === undefined && withStock(kernel, backend, () => true) !== null;
@@ -168,6 +168,23 @@ for (const backend of backends) {
     const dyd = rnd([64, 14, 14, 64], 16);
     bench(backend, 'DepthwiseConv2dNative gradients', 'x [64, 14, 14, 64], 5×5', () => gd([xd, fd], dyd), 'missing');
     tf.dispose([xd, fd, dyd]);
+  }
+
+  // The sort behind sortRows / every sliced Wasserstein gradient, and the ops around it.
+  {
+    const x = rnd([1000, 4096], 20);
+    bench(backend, 'TopK', 'full sort of [1000, 4096] rows', () => {
+      const { values, indices } = tf.topk(x, 4096);
+      return [values, indices];
+    });
+    const xt = rnd([4096, 1000], 21);
+    bench(backend, 'Transpose', '[4096, 1000] → [1000, 4096]', () => tf.transpose(xt));
+    const perm = tf.tidy(() => tf.reshape(tf.topk(tf.reshape(x, [4096000]), 4096000).indices, [4096000, 1]));
+    const upd = tf.reshape(x, [4096000]);
+    bench(backend, 'ScatterNd', 'scatter [4096·1000] by a permutation', () => tf.scatterND(perm, upd, [4096000]));
+    const col = tf.tidy(() => tf.reshape(tf.mul(tf.range(0, 1000, 1, 'int32'), tf.scalar(4096, 'int32')), [1000, 1]));
+    bench(backend, 'Tile', 'int32 [1000, 1] → [1000, 4096]', () => tf.tile(col, [1, 4096]));
+    tf.dispose([x, xt, perm, upd, col]);
   }
 }
 

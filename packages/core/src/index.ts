@@ -32,7 +32,7 @@ export {
   type Seed,
 } from './rng.js';
 export { initBackend, currentBackend, backendPreference, KNOWN_BACKENDS, type BackendName, type InitBackendOptions } from './backend.js';
-export { registerBackendKernels } from './kernels/index.js';
+export { registerBackendKernels, stockKernel, isReplacedKernel } from './kernels/index.js';
 export { sortRows, argsortRows, gatherRows } from './sort.js';
 export { quantileFunction, quantileRows } from './quantile.js';
 export { wasserstein1d, wasserstein1dRows, powAbs, type Wasserstein1dOptions } from './wasserstein1d.js';

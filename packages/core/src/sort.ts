@@ -6,11 +6,16 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { customGrad1 } from './custom-grad.js';
 
-/** Flat indices `idx[r, j] + r·n` of a `[k, q]` index matrix into a `[k·n]` vector. */
+/**
+ * Flat indices `idx[r, j] + r·n` of a `[k, q]` index matrix into a `[k·n]` vector. The offsets
+ * are built in JS and added elementwise: on wasm (`[1000, 4096]`, 2026-11-23) that takes ≈52 ms,
+ * where tfjs's int32 Tile + add took ≈440 ms and a broadcast add of a `[k, 1]` column ≈720 ms.
+ */
 function flatIndices(idx: tf.Tensor2D, n: number): tf.Tensor1D {
   const [k, q] = idx.shape;
-  const offsets = tf.reshape(tf.mul(tf.range(0, k, 1, 'int32'), tf.scalar(n, 'int32')), [k, 1]);
-  return tf.reshape(tf.add(idx, tf.tile(offsets, [1, q])), [k * q]) as tf.Tensor1D;
+  const offsets = new Int32Array(k * q);
+  for (let r = 1; r < k; r++) offsets.fill(r * n, r * q, (r + 1) * q);
+  return tf.reshape(tf.add(idx, tf.tensor2d(offsets, [k, q], 'int32')), [k * q]) as tf.Tensor1D;
 }
 
 /**

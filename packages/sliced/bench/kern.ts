@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '@ot/core';
-import { registerSlicedKernels } from '../src/index.js';
+import { stockKernel } from '@ot/core';
+// @ot/core's Transpose / TopK (registered by initBackend) against the stock wasm kernels.
 await initBackend({ backend: 'wasm', quiet: true });
-const stockT = tf.getKernel('Transpose', 'wasm')!; const stockK = tf.getKernel('TopK', 'wasm')!;
-registerSlicedKernels(['wasm']);
 const fastT = tf.getKernel('Transpose', 'wasm')!; const fastK = tf.getKernel('TopK', 'wasm')!;
+const stockT = stockKernel('Transpose', 'wasm')!; const stockK = stockKernel('TopK', 'wasm')!;
 const use = (t: tf.KernelConfig, k: tf.KernelConfig) => { tf.unregisterKernel('Transpose', 'wasm'); tf.registerKernel(t); tf.unregisterKernel('TopK', 'wasm'); tf.registerKernel(k); };
 const P = tf.randomNormal([4096, 1000]); const Pt = tf.transpose(P);
 const ts: Record<string, number[]> = {};

@@ -1,8 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend, setValidationLevel } from '@ot/core';
-import { LinearAmortizedSlicer, registerSlicedKernels, slicedWasserstein } from '../src/index.js';
-const backend = await initBackend({ backend: 'wasm', quiet: true });
-registerSlicedKernels([backend]);
+import { LinearAmortizedSlicer, slicedWasserstein } from '../src/index.js';
+await initBackend({ backend: 'wasm', quiet: true }); // registers @ot/core's sort kernels
 setValidationLevel('shapes');
 const m = 128, d = 64;
 const fake = tf.randomNormal([m, d]) as tf.Tensor2D; const data = tf.randomNormal([m, d]) as tf.Tensor2D;

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '@ot/core';
 await initBackend({ backend: 'wasm', quiet: true });
-if (process.argv.includes('--fast')) { const { registerSlicedKernels } = await import('../src/index.js'); console.log(registerSlicedKernels(['wasm'])); }
+if (process.argv.includes('--stock')) { const { useStockKernels } = await import('./stock-kernels.js'); console.log('stock kernels:', useStockKernels('wasm')); }
 const [n, d, L] = (process.argv[2] ?? '4096,784,1000').split(',').map(Number) as [number, number, number];
 const X = tf.randomNormal([n, d]); const D = tf.randomNormal([d, L]);
 const Xt = tf.transpose(X); const Dt = tf.transpose(D); const dPt = tf.randomNormal([L, n]); const dP = tf.transpose(dPt);

@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend, sortRows } from '@ot/core';
-import { registerSlicedKernels } from '../src/kernels/fast-sort.js';
-await initBackend({ backend: process.argv[2] ?? 'wasm', quiet: true });
-if (process.argv[3] === 'fast') console.log(registerSlicedKernels());
+import { useStockKernels } from './stock-kernels.js';
+const backend = await initBackend({ backend: process.argv[2] ?? 'wasm', quiet: true });
+// `stock` as the second argument: time tfjs's stock TopK / ScatterNd / Tile / Transpose instead of @ot/core's.
+if (process.argv[3] === 'stock') console.log('stock kernels:', useStockKernels(backend));
 function time(name: string, f: () => tf.Tensor | tf.Tensor[], reps = 5) {
   const ts: number[] = [];
   for (let r = 0; r < reps; r++) {

@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend, setValidationLevel } from '@ot/core';
-import { registerSlicedKernels, slicedWasserstein } from '../src/index.js';
+import { slicedWasserstein } from '../src/index.js';
+import { useStockKernels } from './stock-kernels.js';
 const backend = await initBackend({ backend: 'wasm', quiet: true });
-if (!process.argv.includes('--stock')) registerSlicedKernels([backend]);
+if (process.argv.includes('--stock')) useStockKernels(backend);
 setValidationLevel('shapes');
 const [n, d, L] = (process.argv[2] ?? '4096,784,1000').split(',').map(Number) as [number, number, number];
 const X = tf.randomNormal([n, d]); const Y = tf.randomNormal([n, d]);

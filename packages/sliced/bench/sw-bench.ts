@@ -4,7 +4,7 @@
  * generator scale (Nguyen & Ho, NeurIPS 2022).
  *
  * Usage: pnpm bench [-- --backend wasm|cpu] [--reps 5] [--stock] [--no-torch] [--cases 0,1,2,3|none] [--no-table2]
- *   --stock     do not register @ot/sliced's faster TopK / ScatterNd kernels
+ *   --stock     put back tfjs's stock TopK / ScatterNd / Tile / Transpose kernels (in place of @ot/core's)
  * Both sides use the same given directions (drawn once) and validation level 'shapes'.
  */
 import { spawnSync } from 'node:child_process';
@@ -12,7 +12,8 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend, setValidationLevel } from '@ot/core';
-import { LinearAmortizedSlicer, maxSlicedWasserstein, registerSlicedKernels, slicedWasserstein } from '../src/index.js';
+import { LinearAmortizedSlicer, maxSlicedWasserstein, slicedWasserstein } from '../src/index.js';
+import { useStockKernels } from './stock-kernels.js';
 
 const args = process.argv.slice(2);
 const opt = (name: string, dflt: string) => {
@@ -21,7 +22,7 @@ const opt = (name: string, dflt: string) => {
 };
 const flag = (name: string) => args.includes(`--${name}`);
 const backend = await initBackend({ backend: opt('backend', 'wasm'), quiet: true });
-if (!flag('stock')) registerSlicedKernels([backend]);
+if (flag('stock')) useStockKernels(backend);
 setValidationLevel('shapes');
 const reps = Number(opt('reps', '5'));
 const CASES: Array<[number, number, number]> = [
@@ -63,7 +64,7 @@ function torchMedian(n: number, d: number, L: number): number | string {
   return (JSON.parse(r.stdout.trim().split('\n').pop() as string) as { median_ms: number }).median_ms;
 }
 
-console.log(`# SW_2 forward + backward w.r.t. X — backend ${backend}${flag('stock') ? ' (stock kernels)' : ' (registerSlicedKernels)'}, ${reps} reps, ${new Date().toISOString()}`);
+console.log(`# SW_2 forward + backward w.r.t. X — backend ${backend}${flag('stock') ? ' (stock sort kernels)' : ' (@ot/core sort kernels)'}, ${reps} reps, ${new Date().toISOString()}`);
 console.log('| n | d | L | ours median (ms) | torch CPU 2 threads median (ms) | ours / torch |');
 console.log('| ---: | ---: | ---: | ---: | ---: | ---: |');
 for (const idx of chosen) {

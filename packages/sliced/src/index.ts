@@ -23,4 +23,3 @@ export {
 } from './max-generalized-sliced.js';
 export type { DefiningFunctionKind } from './internal/defining-functions.js';
 export type { SphereOptimizer, SphereAscentOptions } from './internal/sphere-ascent.js';
-export { registerSlicedKernels, slicedKernelsRegistered } from './kernels/fast-sort.js';

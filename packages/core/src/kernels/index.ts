@@ -10,8 +10,11 @@
  * | wasm | GatherV2 | wrong with `batchDims > 0` (tfjs #8658); slow on large index tensors | typed-array loop in the heap |
  * | wasm | BatchMatMul, _FusedMatMul | 12–50× slower with transpose flags | explicit Transpose |
  * | wasm | DepthwiseConv2dNativeBackpropFilter/Input | missing | direct loops |
+ * | wasm | TopK (k = n, float32) | ≈3× slower full sorts | stable bucket argsort, radix fallback |
+ * | wasm | Tile, Transpose (last two axes) | per-element index arithmetic | run copies, cache-blocked copy |
  * | cpu | Conv2DBackpropFilter | scalar loop ≈90× slower | transpose + dilated Conv2D + transpose |
  * | cpu | UnsortedSegmentSum | O(segments × size) time and memory | linear loop |
+ * | cpu | TopK, ScatterNd, Tile, Transpose | generic JS (comparator sort, per-element index math) | as on wasm; ScatterNd: linear scatter-add |
  *
  * {@link registerBackendKernels} is called by `initBackend` and is idempotent. Each replacement
  * keeps the stock config (its `setupFunc`, and for delegating kernels its `kernelFunc`), so the
@@ -25,6 +28,10 @@ import { conv2dBackpropInputFactory } from './conv2d-backprop-input.js';
 import { depthwiseBackpropFilterFactory, depthwiseBackpropInputFactory } from './depthwise-backprop.js';
 import { gatherV2Factory } from './gather-v2.js';
 import type { KernelFactory } from './kernel-util.js';
+import { scatterNdFactory } from './scatter-nd.js';
+import { tileFactory } from './tile.js';
+import { topKFactory } from './top-k.js';
+import { transposeFactory } from './transpose.js';
 import { unsortedSegmentSumFactory } from './unsorted-segment-sum.js';
 
 /** Replacement kernels per backend name. */
@@ -38,10 +45,17 @@ export const KERNEL_REPLACEMENTS: Readonly<Record<string, ReadonlyArray<readonly
     ['_FusedMatMul', batchMatMulFactory],
     ['DepthwiseConv2dNativeBackpropFilter', depthwiseBackpropFilterFactory],
     ['DepthwiseConv2dNativeBackpropInput', depthwiseBackpropInputFactory],
+    ['TopK', topKFactory],
+    ['Tile', tileFactory],
+    ['Transpose', transposeFactory],
   ],
   cpu: [
     ['Conv2DBackpropFilter', conv2dBackpropFilterFactory],
     ['UnsortedSegmentSum', unsortedSegmentSumFactory],
+    ['TopK', topKFactory],
+    ['ScatterNd', scatterNdFactory],
+    ['Tile', tileFactory],
+    ['Transpose', transposeFactory],
   ],
 };
 

@@ -100,6 +100,34 @@ export function fillOutput(
 }
 
 /**
+ * {@link fillOutput} for several outputs: on wasm every output is allocated first (an allocation
+ * may grow the heap and detach earlier views), then `fill` gets zeroed heap views of all of them.
+ */
+export function fillOutputs(
+  backend: KernelBackendLike,
+  specs: ReadonlyArray<{ shape: number[]; dtype: DataType }>,
+  fill: (outs: Values[], view: (t: TensorInfo) => Values) => void,
+): TensorInfo[] {
+  if (typeof backend.makeTensorInfo !== 'function' && typeof backend.typedArrayFromHeap === 'function' && typeof backend.makeOutput === 'function') {
+    const make = backend.makeOutput.bind(backend);
+    const infos = specs.map((s) => make(s.shape, s.dtype));
+    const heap = backend.typedArrayFromHeap.bind(backend);
+    const outs = infos.map((i) => heap(i));
+    for (const o of outs) o.fill(0);
+    try {
+      fill(outs, (t) => heap(t));
+    } catch (e) {
+      for (const i of infos) backend.disposeData(i.dataId);
+      throw e;
+    }
+    return infos;
+  }
+  const outs = specs.map((s) => newArray(s.dtype, sizeOf(s.shape)));
+  fill(outs, (t) => readValues(backend, t));
+  return specs.map((s, k) => writeOutput(backend, s.shape, s.dtype, outs[k] as Values));
+}
+
+/**
  * The tensor's values without a copy where possible: a view of the wasm heap (valid until the
  * next tensor allocation: use it at once) or the cpu backend's stored array. Read only.
  */
