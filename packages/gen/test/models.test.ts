@@ -10,9 +10,9 @@ function topSingularValue(w: Float32Array, r: number, c: number): number {
   let s = 0;
   for (let it = 0; it < 300; it++) {
     const u = new Float64Array(r);
-    for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) u[i] += (w[i * c + j] as number) * (v[j] as number);
+    for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) u[i] = (u[i] as number) + (w[i * c + j] as number) * (v[j] as number);
     const nv = new Float64Array(c);
-    for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) nv[j] += (w[i * c + j] as number) * (u[i] as number);
+    for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) nv[j] = (nv[j] as number) + (w[i * c + j] as number) * (u[i] as number);
     const n = Math.hypot(...nv);
     s = Math.sqrt(n);
     v = nv.map((x) => x / n);
