@@ -1,9 +1,5 @@
 #!/usr/bin/env node
-import { register } from 'node:module';
-
-// tfjs-core's ESM build uses extensionless relative imports; see resolve-hook.ts.
-register('./resolve-hook.js', import.meta.url);
-const { main } = await import('./main.js');
+import { main } from './main.js';
 
 main(process.argv).then(
   (code) => {

@@ -1,12 +1,19 @@
 /**
- * FID with the MNIST extractor of `@ot/metrics`, when that build provides it (`MnistExtractor`
- * and `fid`); otherwise an explanation of why it was skipped.
+ * Image metrics of a generator with the MNIST extractor of `@ot/metrics` (a small classifier trained
+ * on MNIST, 64 features and 10 class logits): FID (Heusel et al. 2017), KID (Bińkowski et al. 2018)
+ * and IS (Salimans et al. 2016) — the usual "MNIST FID / KID / IS" of generative-model papers on
+ * 28×28 grayscale data.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Dataset } from '@ot/gen';
+import { fid, inceptionScore, kid, MnistExtractor } from '@ot/metrics';
+
+export type ImageMetric = 'fid' | 'kid' | 'is';
 
 export interface FidResult {
   value: number | undefined;
+  /** Standard deviation over KID subsets / IS splits (absent for FID). */
+  std?: number;
   extractor: string | undefined;
   samples: number;
   reference: string;
@@ -14,51 +21,67 @@ export interface FidResult {
   skipped?: string;
 }
 
+/** Batches `make(b, i)` of `b` images until `n` have been produced. */
 async function* batches(make: (b: number, i: number) => tf.Tensor, n: number, b: number): AsyncGenerator<tf.Tensor4D> {
-  for (let i = 0, k = 0; i < n; i += b, k++) {
-    yield make(Math.min(b, n - i), k) as tf.Tensor4D;
-  }
+  for (let i = 0, k = 0; i < n; i += b, k++) yield make(Math.min(b, n - i), k) as tf.Tensor4D;
 }
 
 /**
- * FID between `n` generated images (`makeFake(b, i)` → `[b, h, w, c]` in [0, 1]) and `n` images of
- * `reference` (MNIST test by default).
+ * `metric` of `n` generated images (`makeFake(b, i)` → `[b, 28, 28, 1]` in the dataset's range)
+ * against the first `n` images of `reference` (MNIST test by default); IS ignores `reference`.
+ * KID uses 100 subsets of min(1000, n) samples, IS 10 splits.
  */
-export async function mnistFid(makeFake: (b: number, i: number) => tf.Tensor, reference: Dataset & { head?: (n: number) => tf.Tensor }, n: number): Promise<FidResult> {
+export async function mnistMetric(
+  metric: ImageMetric,
+  makeFake: (b: number, i: number) => tf.Tensor,
+  reference: Dataset,
+  n: number,
+): Promise<FidResult> {
   const t0 = performance.now();
-  const metrics = (await import('@ot/metrics')) as Record<string, unknown>;
-  const Extractor = metrics['MnistExtractor'] as { load(path?: string): Promise<{ dispose(): void; name: string }> } | undefined;
-  const fid = metrics['fid'] as ((real: AsyncIterable<tf.Tensor4D>, fake: AsyncIterable<tf.Tensor4D>, o: Record<string, unknown>) => Promise<number | { value: number }>) | undefined;
   const base = { samples: n, reference: reference.name, ms: 0 };
-  if (Extractor === undefined || fid === undefined) {
-    return { ...base, value: undefined, extractor: undefined, skipped: '@ot/metrics does not provide MnistExtractor and fid in this build' };
-  }
-  let extractor: { dispose(): void; name: string };
+  let extractor: MnistExtractor;
   try {
-    extractor = await Extractor.load();
+    extractor = await MnistExtractor.load();
   } catch (e) {
     return { ...base, value: undefined, extractor: undefined, skipped: `the MNIST extractor could not be loaded: ${(e as Error).message}` };
   }
   try {
     const size = reference.size ?? n;
-    const count = Math.min(n, size);
+    const count = metric === 'is' ? n : Math.min(n, size);
     const b = 500;
-    const real = batches(
-      (k, i) =>
-        tf.tidy(() => {
-          const start = i * b;
-          const idx = Int32Array.from({ length: k }, (_, j) => (start + j) % size);
-          const ds = reference as unknown as { gather?: (idx: Int32Array) => tf.Tensor };
-          return ds.gather !== undefined ? ds.gather(idx) : reference.sample(k, 1000 + i);
-        }),
-      count,
-      b,
-    );
+    const ds = reference as unknown as { gather?: (idx: Int32Array) => tf.Tensor };
+    const real = () =>
+      batches(
+        (k, i) =>
+          tf.tidy(() => {
+            const idx = Int32Array.from({ length: k }, (_, j) => (i * b + j) % size);
+            return ds.gather !== undefined ? ds.gather(idx) : reference.sample(k, 1000 + i);
+          }),
+        count,
+        b,
+      );
     const fake = batches(makeFake, count, b);
-    const r = await fid(real, fake, { extractor, batchSize: b });
-    const value = typeof r === 'number' ? r : r.value;
-    return { ...base, samples: count, value, extractor: extractor.name, ms: performance.now() - t0 };
+    const options = { extractor, batchSize: b };
+    let value: number;
+    let std: number | undefined;
+    if (metric === 'fid') {
+      value = await fid(real(), fake, options);
+    } else if (metric === 'kid') {
+      const r = await kid(real(), fake, { ...options, subsets: 100, subsetSize: Math.min(1000, count), seed: 0 });
+      value = r.mean;
+      std = r.std;
+    } else {
+      const r = await inceptionScore(fake, { ...options, splits: 10 });
+      value = r.mean;
+      std = r.std;
+    }
+    return { ...base, samples: count, value, ...(std === undefined ? {} : { std }), extractor: extractor.name, ms: performance.now() - t0 };
   } finally {
     extractor.dispose();
   }
+}
+
+/** FID with the MNIST extractor: {@link mnistMetric} with `'fid'`. */
+export function mnistFid(makeFake: (b: number, i: number) => tf.Tensor, reference: Dataset, n: number): Promise<FidResult> {
+  return mnistMetric('fid', makeFake, reference, n);
 }

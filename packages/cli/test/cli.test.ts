@@ -118,6 +118,31 @@ describe('a short toy run end to end', () => {
   });
 });
 
+describe('MNIST metrics through ot eval', () => {
+  it('eval --metric fid|kid|is reads an MNIST checkpoint and reports values in range', async () => {
+    const out = join(dir, 'mnist');
+    const r = await ot('train', '--steps', '2', '--batch', '32', '--L', '10', '--hidden', '32', '--no-fid', '--out', out, '--quiet', '--backend', 'wasm');
+    expect(r.code, r.err).toBe(0);
+    const get = async (metric: string) => {
+      const e = await ot('eval', '--checkpoint', out, '--metric', metric, '--n', '200', '--json');
+      expect(e.code, e.err).toBe(0);
+      return JSON.parse(e.out) as { value: number; std?: number; samples: number };
+    };
+    const fid = await get('fid');
+    const kid = await get('kid');
+    const is = await get('is');
+    // Two steps from initialization: far from MNIST (the extractor gives 1.6 for train vs test).
+    expect(fid.value).toBeGreaterThan(50);
+    expect(fid.samples).toBe(200);
+    expect(kid.value).toBeGreaterThan(0.05);
+    expect(kid.std).toBeGreaterThan(0);
+    // IS lies in [1, number of classes]; an untrained generator is far below MNIST's ≈ 9.
+    expect(is.value).toBeGreaterThanOrEqual(1);
+    expect(is.value).toBeLessThan(5);
+    expect((await get('fid')).value).toBe(fid.value);
+  });
+});
+
 describe('other methods through the CLI', () => {
   it('semidual (SDOTNN), w2gn-latent and sngan train on toy data, and sample/eval rebuild them', async () => {
     const runs: Array<[string, string[]]> = [

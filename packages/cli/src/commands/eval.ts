@@ -1,9 +1,9 @@
-/** `ot eval`: metrics of a checkpoint's generator (FID with the MNIST extractor; SW on 2D data). */
+/** `ot eval`: metrics of a checkpoint's generator (FID, KID, IS with the MNIST extractor; SW to the data). */
 import { initBackend, OTError } from '@ot/core';
 import { isImageDataset, loadCheckpoint, loadMnist } from '@ot/gen';
 import { slicedWasserstein } from '@ot/sliced';
 import * as tf from '@tensorflow/tfjs-core';
-import { mnistFid } from '../fid.js';
+import { mnistMetric } from '../fid.js';
 import { trainerFromCheckpoint, type RunConfig } from '../setup.js';
 
 export interface EvalFlags {
@@ -36,16 +36,14 @@ export async function evalCommand(f: EvalFlags): Promise<number> {
       if (!(images && dataset.sampleShape[0] === 28 && dataset.sampleShape[2] === 1)) {
         throw new OTError('INVALID_ARGUMENT', `--metric ${f.metric} is available for 28×28 grayscale (MNIST-like) data with the MNIST extractor; this run is on ${dataset.name}`);
       }
-      if (f.metric !== 'fid') throw new OTError('INVALID_ARGUMENT', `--metric ${f.metric} is not implemented by the CLI yet (fid and sw are)`);
       const ref = loadMnist({ split: 'test' });
-      const r = await mnistFid((b, i) => trainer.sample(b, { seed: f.seed + 1000 * i, useEma: f.ema }), ref, f.n);
-      ref.dispose();
-      if (r.value === undefined) throw new OTError('INVALID_ARGUMENT', `FID unavailable: ${r.skipped}`);
-      Object.assign(result, { value: r.value, extractor: r.extractor, reference: r.reference, samples: r.samples });
+      const r = await mnistMetric(f.metric, (b, i) => trainer.sample(b, { seed: f.seed + 1000 * i, useEma: f.ema }), ref, f.n).finally(() => ref.dispose());
+      if (r.value === undefined) throw new OTError('INVALID_ARGUMENT', `${f.metric.toUpperCase()} unavailable: ${r.skipped}`);
+      Object.assign(result, { value: r.value, ...(r.std === undefined ? {} : { std: r.std }), extractor: r.extractor, reference: f.metric === 'is' ? undefined : r.reference, samples: r.samples });
     } else {
       throw new OTError('INVALID_ARGUMENT', `unknown --metric '${f.metric}'; expected fid, kid, is or sw`);
     }
-    process.stdout.write(f.json === true ? `${JSON.stringify(result)}\n` : `${f.metric} = ${(result['value'] as number).toFixed(4)} (step ${ckpt.step}, ${result['samples']} samples)\n`);
+    process.stdout.write(f.json === true ? `${JSON.stringify(result)}\n` : `${f.metric} = ${(result['value'] as number).toFixed(4)}${result['std'] === undefined ? '' : ` ± ${(result['std'] as number).toFixed(4)}`} (step ${ckpt.step}, ${result['samples']} samples)\n`);
     return 0;
   } finally {
     trainer.dispose();
