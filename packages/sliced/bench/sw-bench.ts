@@ -111,11 +111,18 @@ if (!flag('no-table2')) {
     opt.minimize(() => slicedWasserstein(gen(), data, { projections: D }), false, [W1, W2]);
     tf.dispose([dir, D]);
   };
+  // Algorithm 3 as @ot/gen's SlicedTrainer runs it: one forward G(z) serves the slicer's ascent
+  // step (on a detached copy) and the generator step at the updated ψ.
   const laStep = () => {
-    const fake = tf.tidy(() => gen());
-    slicer.step(fake, data).dispose();
-    fake.dispose();
-    opt.minimize(() => slicer.loss(gen(), data, { detachDirections: true }), false, [W1, W2]);
+    opt.minimize(
+      () => {
+        const fake = gen();
+        slicer.step(fake, data).dispose();
+        return slicer.loss(fake, data, { detachDirections: true });
+      },
+      false,
+      [W1, W2],
+    );
   };
   // Warm every step up, then interleave the measurements (round robin) so that load changes on a
   // shared machine hit all four alike.

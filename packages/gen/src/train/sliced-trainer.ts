@@ -182,24 +182,25 @@ export class SlicedTrainer extends Trainer {
     }
     const real = this.realBatch();
     const z = this.latent();
-    if (this.slicer !== undefined) {
-      // Algorithm 3: one ascent step of ψ on detached batches, then the generator step.
-      const s = tf.tidy(() => {
-        const fake = this.embed(this.gen.forward(z, { training: true }));
-        const r = this.embed(real);
-        return (this.slicer as AmortizedSlicer).step(fake, r);
-      });
-      this.gen.discardUpdates();
-      this.critic?.discardUpdates();
-      losses['slicer'] = s.dataSync()[0] as number;
-      s.dispose();
-    }
     const realEmb = this.critic === undefined ? undefined : tf.tidy(() => this.embed(real));
     this.critic?.discardUpdates();
-    losses['loss'] = this.genOpt.minimize(() => {
+    const realPoints = () => realEmb ?? (tf.reshape(real, [real.shape[0] as number, -1]) as tf.Tensor2D);
+    let slicerValue: tf.Scalar | undefined;
+    const genLoss = this.genOpt.minimize(() => {
       const fake = this.embed(this.gen.forward(z, { training: true }));
-      return this.distance(fake, realEmb ?? (tf.reshape(real, [real.shape[0] as number, -1]) as tf.Tensor2D));
+      if (this.slicer === undefined) return this.distance(fake, realPoints());
+      // Algorithm 3: one ascent step of ψ on the detached batch, then the generator step at the
+      // updated ψ. G(z) is the same batch for both (same z, same weights), so it is computed once:
+      // the slicer's step runs on a detached copy inside this tape and stays off the generator's
+      // gradient path.
+      slicerValue = tf.keep(this.slicer.step(fake, realPoints()));
+      return this.slicer.loss(fake, realPoints(), { detachDirections: true });
     });
+    if (slicerValue !== undefined) {
+      losses['slicer'] = slicerValue.dataSync()[0] as number;
+      slicerValue.dispose();
+    }
+    losses['loss'] = genLoss;
     this.gen.commitUpdates();
     this.critic?.discardUpdates();
     this.emaModel?.update();
