@@ -3,7 +3,7 @@
  * sampling loop behind `fit` (the loop lives here only so that long runs can report progress).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { OTError, checkInteger, checkPositive, toRng, type Rng, type Seed, type TensorLike } from '@ot/core';
+import { OTError, checkInteger, checkNumber, checkPositive, toRng, type Rng, type Seed, type TensorLike } from '@ot/core';
 import { toBatch } from './potential.js';
 
 /** Adam settings of a trainer. */
@@ -14,7 +14,22 @@ export interface AdamOptions {
   beta1?: number;
   /** Adam β2 (default 0.999). */
   beta2?: number;
+  /**
+   * Cosine decay of the learning rate over this many steps (optax's `cosine_decay_schedule`, used
+   * by Amos 2023): lr_t = lr·((1 − α)·½(1 + cos(π·min(t, T)/T)) + α). Default: constant lr.
+   */
+  decaySteps?: number;
+  /** α, the final fraction of lr of the cosine decay (default 0). */
+  decayAlpha?: number;
 }
+
+interface LrSchedule {
+  readonly lr: number;
+  readonly steps: number;
+  readonly alpha: number;
+  t: number;
+}
+const schedules = new WeakMap<tf.Optimizer, LrSchedule>();
 
 /** Draws `[n, d]` samples. */
 export type BatchSampler = (n: number, rng: Rng) => tf.Tensor2D;
@@ -54,7 +69,21 @@ export function makeAdam(o: AdamOptions | undefined, name: string): tf.AdamOptim
   ] as const) {
     if (typeof v !== 'number' || !(v >= 0 && v < 1)) throw new OTError('INVALID_ARGUMENT', `${name}.${k} must be in [0, 1), got ${String(v)}`);
   }
-  return tf.train.adam(lr, b1, b2);
+  const opt = tf.train.adam(lr, b1, b2);
+  if (o?.decaySteps !== undefined) {
+    const steps = checkInteger(o.decaySteps, `${name}.decaySteps`);
+    const alpha = checkNumber(o.decayAlpha ?? 0, `${name}.decayAlpha`, (v) => v >= 0 && v <= 1, 'a number in [0, 1]');
+    schedules.set(opt, { lr, steps, alpha, t: 0 });
+  }
+  return opt;
+}
+
+/** The learning rate the next step of `opt` uses (follows the cosine decay when one is set). */
+export function currentLearningRate(opt: tf.Optimizer): number {
+  const s = schedules.get(opt);
+  if (s === undefined) return (opt as unknown as { learningRate: number }).learningRate;
+  const c = 0.5 * (1 + Math.cos((Math.PI * Math.min(s.t, s.steps)) / s.steps));
+  return s.lr * ((1 - s.alpha) * c + s.alpha);
 }
 
 /** One optimizer step minimizing `loss` over `vars`; returns the loss value(s) read back. */
@@ -65,6 +94,11 @@ export function optimizerStep(opt: tf.Optimizer, vars: tf.Variable[], loss: () =
     parts = l.parts.map((p) => tf.keep(p));
     return l.total;
   }, vars);
+  const schedule = schedules.get(opt);
+  if (schedule !== undefined) {
+    (opt as unknown as { learningRate: number }).learningRate = currentLearningRate(opt);
+    schedule.t++;
+  }
   opt.applyGradients(grads);
   const out = [value, ...parts].map((t) => t.dataSync()[0] as number);
   tf.dispose([value, ...parts]);

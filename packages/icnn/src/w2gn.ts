@@ -7,9 +7,19 @@
  *
  * after a pretraining of both gradient maps to the identity. The weights are clamped to stay
  * convex after every step.
+ *
+ * `objective: 'reference'` follows the authors' benchmark code (Korotin et al., NeurIPS 2021,
+ * `W2_test_hd_benchmark.ipynb`) instead: ∇ψ̄(y) is detached in the dual term, so ψ̄ learns only
+ * from the cycle term, and the cycle term runs both ways,
+ *
+ *     E_P ψ_θ(x) − E_Q ψ_θ(sg[∇ψ̄_ω(y)]) + (λ/2)·(E_Q‖∇ψ_θ∘∇ψ̄_ω(y) − y‖² + E_P‖∇ψ̄_ω∘∇ψ_θ(x) − x‖²).
+ *
+ * In the joint form, ψ̄ also descends the dual term, i.e. it is pushed *away* from the conjugate's
+ * argmax (⟨ȳ, y⟩ − ψ(ȳ) is minimized in ȳ), which only the cycle term holds back — so λ must be
+ * ≳ 1/sc there; the reference form has no such bound.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { OTError, checkNumber, toRng, type Seed, type TensorLike } from '@ot/core';
+import { OTError, checkChoice, checkNumber, toRng, type Seed, type TensorLike } from '@ot/core';
 import { DenseICNN, type DenseICNNOptions } from './dense-icnn.js';
 import { assertAlive, scoped, type Potential } from './potential.js';
 import { checkBatches, fitLoop, makeAdam, optimizerStep, type AdamOptions, type FitOptions } from './trainer.js';
@@ -20,7 +30,7 @@ export interface W2GNLoss {
   readonly total: tf.Scalar;
   /** E_P ψ(x) + E_Q[⟨ȳ, y⟩ − ψ(ȳ)], ȳ = ∇ψ̄(y): an estimate of E_P ψ + E_Q ψ*. */
   readonly dual: tf.Scalar;
-  /** E_Q‖∇ψ(∇ψ̄(y)) − y‖². */
+  /** E_Q‖∇ψ(∇ψ̄(y)) − y‖² (plus E_P‖∇ψ̄(∇ψ(x)) − x‖² with the 'reference' objective). */
   readonly cycle: tf.Scalar;
 }
 
@@ -33,16 +43,38 @@ export interface W2GNLoss {
  * const { total } = w2gnLoss(psi, psiBar, x, y, 1);
  * ```
  */
-export function w2gnLoss(psi: Potential, psiBar: Potential, x: tf.Tensor2D, y: tf.Tensor2D, lambda: number): W2GNLoss {
+export function w2gnLoss(
+  psi: Potential,
+  psiBar: Potential,
+  x: tf.Tensor2D,
+  y: tf.Tensor2D,
+  lambda: number,
+  objective: W2GNObjective = 'joint',
+): W2GNLoss {
   const [total, dual, cycle] = tf.tidy(() => {
     const yInv = psiBar.push(y);
     const { value: psiYInv, grad: cyc } = psi.valueAndGrad(yInv);
     const dual = tf.add(tf.mean(psi.value(x)), tf.mean(tf.sub(tf.sum(tf.mul(yInv, y), 1), psiYInv))) as tf.Scalar;
-    const cycle = tf.mean(tf.sum(tf.square(tf.sub(cyc, y)), 1)) as tf.Scalar;
-    return [tf.add(dual, tf.mul(cycle, lambda / 2)) as tf.Scalar, dual, cycle];
+    let cycle = tf.mean(tf.sum(tf.square(tf.sub(cyc, y)), 1)) as tf.Scalar;
+    if (objective === 'joint') return [tf.add(dual, tf.mul(cycle, lambda / 2)) as tf.Scalar, dual, cycle];
+    // 'reference': the same value of the dual, but its gradient reaches ψ̄ only through the cycle terms.
+    const surrogate = tf.sub(tf.mean(psi.value(x)), tf.mean(psi.value(stopGradient(yInv))));
+    const back = psiBar.push(psi.push(x));
+    cycle = tf.add(cycle, tf.mean(tf.sum(tf.square(tf.sub(back, x)), 1))) as tf.Scalar;
+    return [tf.add(surrogate, tf.mul(cycle, lambda / 2)) as tf.Scalar, dual, cycle];
   });
   return { total, dual, cycle };
 }
+
+/** The identity with a zero gradient (JAX's `stop_gradient`, PyTorch's `detach`). */
+const stopGradient = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => ({
+  value: tf.clone(args[0] as tf.Tensor),
+  gradFunc: (dy: tf.Tensor) => tf.zerosLike(dy),
+})) as (a: tf.Tensor2D) => tf.Tensor2D;
+
+/** Which W2GN objective is minimized (see the module comment). */
+export type W2GNObjective = 'joint' | 'reference';
+const OBJECTIVES: readonly W2GNObjective[] = ['joint', 'reference'];
 
 export interface W2GNOptions {
   /** ψ_θ (maps P → Q); built from `icnn` when omitted. Not disposed by the trainer when given. */
@@ -53,7 +85,12 @@ export interface W2GNOptions {
   icnn?: Omit<DenseICNNOptions, 'seed'>;
   /** Cycle-consistency weight λ (default 1). */
   lambda?: number;
-  /** Adam settings (default lr 1e-3). */
+  /**
+   * `'joint'` (default): both potentials descend the full objective above. `'reference'`: the
+   * authors' code — ∇ψ̄ detached in the dual term, cycle term in both directions.
+   */
+  objective?: W2GNObjective;
+  /** Adam settings (default lr 1e-3; a cosine decay, when set, applies to `step`, not to pretraining). */
   optimizer?: AdamOptions;
   /** Seed of the initialization of built potentials. */
   seed?: Seed;
@@ -82,6 +119,7 @@ export class W2GN {
   /** ψ̄_ω, whose gradient maps Q back to P. */
   readonly conjugatePotential: Potential;
   readonly lambda: number;
+  readonly objective: W2GNObjective;
   private readonly owned: Potential[] = [];
   private readonly opt: tf.Optimizer;
   private readonly pretrainOpt: tf.Optimizer;
@@ -90,6 +128,7 @@ export class W2GN {
   constructor(options: W2GNOptions) {
     if (options === null || typeof options !== 'object') throw new OTError('INVALID_ARGUMENT', 'W2GN options must be an object');
     this.lambda = checkNumber(options.lambda ?? 1, 'lambda', (v) => v >= 0, 'a number ≥ 0');
+    this.objective = checkChoice(options.objective ?? 'joint', 'objective', OBJECTIVES);
     const rng = toRng(options.seed);
     const build = (): Potential => {
       if (options.icnn === undefined) throw new OTError('INVALID_ARGUMENT', 'W2GN needs potentials or icnn options');
@@ -104,7 +143,8 @@ export class W2GN {
       throw new OTError('SHAPE_MISMATCH', `the potentials have dimensions ${this.potential.dim} and ${this.conjugatePotential.dim}`);
     }
     this.opt = makeAdam(options.optimizer, 'optimizer');
-    this.pretrainOpt = makeAdam(options.optimizer, 'optimizer');
+    const { decaySteps: _noDecay, ...pretrainAdam } = options.optimizer ?? {};
+    this.pretrainOpt = makeAdam(pretrainAdam, 'optimizer'); // pretraining: constant lr
   }
 
   get dim(): number {
@@ -125,7 +165,7 @@ export class W2GN {
     const [total, dual, cycle] = scoped(() => {
       const [x, y] = checkBatches(xBatch, yBatch, this.dim);
       return optimizerStep(this.opt, this.vars, () => {
-        const l = w2gnLoss(this.potential, this.conjugatePotential, x, y, this.lambda);
+        const l = w2gnLoss(this.potential, this.conjugatePotential, x, y, this.lambda, this.objective);
         return { total: l.total, parts: [l.dual, l.cycle] };
       });
     });

@@ -5,6 +5,7 @@ import { createRng, initBackend } from '@ot/core';
 import { l2Uvp } from '@ot/metrics';
 import { expectNoLeakedTensors, testBackends } from '@ot/test-utils';
 import { DenseICNN, MlpPotential, NeuralDual, W2GN, loadW2Benchmark, type W2Benchmark } from '../src/index.js';
+import { currentLearningRate, makeAdam, optimizerStep } from '../src/trainer.js';
 
 // Training runs are the slow part of the suite: they run on ONE backend (wasm when available, the
 // fastest here), while every op they use is checked on cpu and wasm by the other test files.
@@ -51,6 +52,44 @@ describe(`training on the d = 2 Mix3→Mix10 pair [${backend}]`, () => {
     pair.dispose();
   });
 
+  it("W2GN objective 'reference': ψ̄ learns only from the cycle term (λ = 0 leaves it unchanged)", async () => {
+    await initBackend({ backend, quiet: true });
+    const x = tf.randomNormal([32, 2], 0, 1, 'float32', 4) as tf.Tensor2D;
+    const y = tf.tidy(() => tf.add(tf.mul(tf.randomNormal([32, 2], 0, 1, 'float32', 5), 2), 1)) as tf.Tensor2D;
+    const changed = (objective: 'joint' | 'reference'): number => {
+      const w2gn = new W2GN({ icnn: { dim: 2, hidden: [8, 8], strongConvexity: 0.1 }, lambda: 0, objective, seed: 0 });
+      const before = w2gn.conjugatePotential.trainableVariables.map((v) => v.dataSync().slice());
+      const psiBefore = w2gn.potential.trainableVariables.map((v) => v.dataSync().slice());
+      for (let i = 0; i < 3; i++) w2gn.step(x, y);
+      const diff = (vs: tf.Variable[], ref: Float32Array[]): number =>
+        vs.reduce((m, v, i) => Math.max(m, ...Array.from(v.dataSync(), (a, j) => Math.abs(a - ref[i]![j]!))), 0);
+      const out = diff(w2gn.conjugatePotential.trainableVariables, before as Float32Array[]);
+      expect(diff(w2gn.potential.trainableVariables, psiBefore as Float32Array[])).toBeGreaterThan(0);
+      w2gn.dispose();
+      return out;
+    };
+    expect(changed('reference')).toBe(0);
+    expect(changed('joint')).toBeGreaterThan(0);
+    tf.dispose([x, y]);
+  });
+
+  it('cosine learning-rate decay: lr → lr·α over decaySteps, then constant', () => {
+    const opt = makeAdam({ lr: 1e-2, decaySteps: 4, decayAlpha: 0.1 }, 'optimizer');
+    const v = tf.variable(tf.scalar(1));
+    const lrs: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      lrs.push(currentLearningRate(opt));
+      optimizerStep(opt, [v], () => ({ total: tf.square(v) as tf.Scalar, parts: [] }));
+    }
+    expect(lrs[0]).toBeCloseTo(1e-2, 12);
+    expect(lrs[2]).toBeCloseTo(1e-2 * (0.9 * 0.5 + 0.1), 12);
+    expect(lrs[4]).toBeCloseTo(1e-3, 12);
+    expect(lrs[5]).toBeCloseTo(1e-3, 12);
+    expect(() => makeAdam({ decaySteps: 0 }, 'optimizer')).toThrow(/decaySteps/);
+    opt.dispose();
+    v.dispose();
+  });
+
   it('no leaked tensors across 100 W2GN and 100 NeuralDual steps (construction to dispose)', async () => {
     await initBackend({ backend, quiet: true });
     const rng = createRng(3);
@@ -62,6 +101,9 @@ describe(`training on the d = 2 Mix3→Mix10 pair [${backend}]`, () => {
       for (let i = 0; i < 100; i++) w2gn.step(x, y);
       tf.dispose([w2gn.map(x), w2gn.inverseMap(y)]);
       w2gn.dispose();
+      const ref = new W2GN({ icnn: { dim: 2, hidden: [8, 8] }, objective: 'reference', optimizer: { decaySteps: 5 }, seed: rng });
+      for (let i = 0; i < 10; i++) ref.step(x, y);
+      ref.dispose();
       for (const amortization of ['objective', 'regression', 'cycle'] as const) {
         const f = new DenseICNN({ dim: 2, hidden: [8, 8], strongConvexity: 0.1, seed: rng });
         const nd = new NeuralDual({ potential: f, amortization, finetune: { solver: amortization === 'cycle' ? 'adam' : 'lbfgs', maxIter: 3 }, amortizerHidden: [8], seed: rng });
