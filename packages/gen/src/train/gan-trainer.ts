@@ -7,10 +7,9 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { OTError, checkInteger, checkPositive } from '@ot/core';
-import type { Critic, Generator, NamedWeight } from '../models/module.js';
-import { Adam } from './adam.js';
-import { Ema } from './ema.js';
-import { Trainer, requireGroup, type BaseTrainerOptions, type Losses } from './trainer.js';
+import type { Critic, Generator } from '../models/module.js';
+import { AdversarialTrainer } from './adversarial-trainer.js';
+import type { BaseTrainerOptions, Losses } from './trainer.js';
 
 export interface GanTrainerOptions extends BaseTrainerOptions {
   makeGenerator: () => Generator;
@@ -32,54 +31,24 @@ export interface GanTrainerOptions extends BaseTrainerOptions {
  * await t.run({ steps: 1000 });
  * ```
  */
-export class SnganTrainer extends Trainer {
+export class SnganTrainer extends AdversarialTrainer<{ lr: number; criticLr: number; nCritic: number; betas: readonly [number, number] }> {
   readonly kind = 'sngan';
-  private readonly gen: Generator;
-  private readonly critic: Critic;
-  private readonly genOpt: Adam;
-  private readonly criticOpt: Adam;
-  private readonly emaModel: Ema<Generator> | undefined;
-  private readonly opts: { lr: number; criticLr: number; nCritic: number; betas: readonly [number, number] };
 
   constructor(options: GanTrainerOptions) {
-    super(options);
-    if (typeof options.makeCritic !== 'function') throw new OTError('INVALID_ARGUMENT', 'SnganTrainer needs makeCritic');
-    this.opts = {
-      lr: checkPositive(options.lr ?? 2e-4, 'lr'),
-      criticLr: checkPositive(options.criticLr ?? 2e-4, 'criticLr'),
-      nCritic: checkInteger(options.nCritic ?? 1, 'nCritic'),
-      betas: options.betas ?? [0, 0.9],
-    };
-    this.gen = options.makeGenerator();
-    this.critic = options.makeCritic();
-    this.genOpt = new Adam(this.gen.trainableVariables(), { lr: this.opts.lr, betas: this.opts.betas });
-    this.criticOpt = new Adam(this.critic.trainableVariables(), { lr: this.opts.criticLr, betas: this.opts.betas });
-    this.emaModel = options.emaDecay === undefined ? undefined : new Ema(this.gen, options.makeGenerator(), options.emaDecay);
-  }
-
-  get generator(): Generator {
-    return this.gen;
-  }
-
-  get ema(): Ema<Generator> | undefined {
-    return this.emaModel;
+    super(options, () => {
+      if (typeof options.makeCritic !== 'function') throw new OTError('INVALID_ARGUMENT', 'SnganTrainer needs makeCritic');
+      return {
+        lr: checkPositive(options.lr ?? 2e-4, 'lr'),
+        criticLr: checkPositive(options.criticLr ?? 2e-4, 'criticLr'),
+        nCritic: checkInteger(options.nCritic ?? 1, 'nCritic'),
+        betas: options.betas ?? [0, 0.9],
+      };
+    });
   }
 
   protected async trainStep(): Promise<Losses> {
     let dLoss = 0;
-    for (let i = 0; i < this.opts.nCritic; i++) {
-      this.critic.prepareStep?.();
-      const real = this.realBatch();
-      const fake = tf.tidy(() => this.gen.forward(this.latent(), { training: true }));
-      this.gen.discardUpdates();
-      dLoss += this.criticOpt.minimize(() => {
-        const sr = this.critic.forwardWithFeatures(real, { training: true }).score;
-        const sf = this.critic.forwardWithFeatures(fake, { training: true }).score;
-        return tf.add(tf.mean(tf.relu(tf.sub(1, sr))), tf.mean(tf.relu(tf.add(1, sf)))) as tf.Scalar;
-      });
-      this.critic.commitUpdates();
-      tf.dispose([real, fake]);
-    }
+    for (let i = 0; i < this.opts.nCritic; i++) dLoss += this.criticStep((sr, sf) => tf.add(tf.mean(tf.relu(tf.sub(1, sr))), tf.mean(tf.relu(tf.add(1, sf)))));
     this.critic.prepareStep?.();
     const z = this.latent();
     const gLoss = this.genOpt.minimize(() => tf.neg(tf.mean(this.critic.forwardWithFeatures(this.gen.forward(z, { training: true }), { training: true }).score)) as tf.Scalar);
@@ -88,38 +57,5 @@ export class SnganTrainer extends Trainer {
     z.dispose();
     this.emaModel?.update();
     return { critic: dLoss / this.opts.nCritic, loss: gLoss };
-  }
-
-  config(): Record<string, unknown> {
-    return { dataset: this.dataset.name, batchSize: this.batchSize, seed: this.seed, ema: this.emaModel?.decay ?? null, ...this.opts, betas: [...this.opts.betas] };
-  }
-
-  protected async stateGroups(): Promise<Record<string, NamedWeight[]>> {
-    const g: Record<string, NamedWeight[]> = {
-      generator: this.gen.getWeights(),
-      'generator.adam': this.genOpt.getState(),
-      critic: this.critic.getWeights(),
-      'critic.adam': this.criticOpt.getState(),
-    };
-    if (this.emaModel !== undefined) g['ema'] = this.emaModel.shadow.getWeights();
-    return g;
-  }
-
-  protected async restoreGroups(groups: Record<string, NamedWeight[]>): Promise<void> {
-    this.gen.setWeights(requireGroup(groups, 'generator'));
-    this.genOpt.setState(requireGroup(groups, 'generator.adam'));
-    this.critic.setWeights(requireGroup(groups, 'critic'));
-    this.criticOpt.setState(requireGroup(groups, 'critic.adam'));
-    if (this.emaModel !== undefined) this.emaModel.shadow.setWeights(requireGroup(groups, 'ema'));
-  }
-
-  dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
-    this.gen.dispose();
-    this.critic.dispose();
-    this.genOpt.dispose();
-    this.criticOpt.dispose();
-    this.emaModel?.dispose();
   }
 }

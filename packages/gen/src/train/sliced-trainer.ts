@@ -26,6 +26,7 @@ import {
 import type { Critic, Generator, NamedWeight } from '../models/module.js';
 import { Adam } from './adam.js';
 import { Ema } from './ema.js';
+import { restoreSlicer, slicerGroups } from './slicer-state.js';
 import { Trainer, requireGroup, type BaseTrainerOptions, type Losses } from './trainer.js';
 
 export const SLICED_LOSSES = ['sw', 'max-sw', 'la-sw', 'ga-sw', 'na-sw'] as const;
@@ -229,14 +230,7 @@ export class SlicedTrainer extends Trainer {
       g['critic.adam'] = (this.criticOpt as Adam).getState();
     }
     if (this.emaModel !== undefined) g['ema'] = this.emaModel.shadow.getWeights();
-    if (this.slicer !== undefined) {
-      g['slicer'] = this.slicer.trainableVariables.map((v, i) => ({ name: `psi${i}`, shape: [...v.shape], values: v.dataSync() as Float32Array }));
-      const opt = slicerOptimizer(this.slicer);
-      if (opt !== undefined) {
-        const ws = await opt.getWeights();
-        g['slicer.adam'] = ws.map((w, i) => ({ name: `w${i}`, shape: [...w.tensor.shape], values: Float32Array.from(w.tensor.dataSync()) }));
-      }
-    }
+    if (this.slicer !== undefined) Object.assign(g, await slicerGroups(this.slicer));
     return g;
   }
 
@@ -248,22 +242,7 @@ export class SlicedTrainer extends Trainer {
       (this.criticOpt as Adam).setState(requireGroup(groups, 'critic.adam'));
     }
     if (this.emaModel !== undefined) this.emaModel.shadow.setWeights(requireGroup(groups, 'ema'));
-    if (this.slicer !== undefined) {
-      const psi = requireGroup(groups, 'slicer');
-      this.slicer.trainableVariables.forEach((v, i) => {
-        const w = psi[i];
-        if (w === undefined || w.values.length !== v.size) throw new OTError('SHAPE_MISMATCH', `slicer parameter ${i} is missing or has the wrong size`);
-        tf.tidy(() => v.assign(tf.tensor(w.values, [...v.shape], 'float32')));
-      });
-      const opt = slicerOptimizer(this.slicer);
-      const saved = groups['slicer.adam'];
-      if (opt !== undefined && saved !== undefined && saved.length > 0) {
-        const names = (await opt.getWeights()).map((w) => w.name);
-        const tensors = saved.map((w, i) => ({ name: names[i] ?? `w${i}`, tensor: tf.tensor(w.values, [...w.shape], 'float32') }));
-        await opt.setWeights(tensors);
-        tf.dispose(tensors.map((t) => t.tensor));
-      }
-    }
+    if (this.slicer !== undefined) await restoreSlicer(this.slicer, groups);
   }
 
   dispose(): void {
@@ -276,13 +255,4 @@ export class SlicedTrainer extends Trainer {
     this.emaModel?.dispose();
     this.slicer?.dispose();
   }
-}
-
-/**
- * The tfjs optimizer inside an amortized slicer (its moments are part of the training state).
- * `@ot/sliced` keeps it private; read it structurally so checkpoints restore ψ's Adam exactly.
- */
-function slicerOptimizer(s: AmortizedSlicer): tf.Optimizer | undefined {
-  const opt = (s as unknown as { optimizer?: tf.Optimizer }).optimizer;
-  return opt !== undefined && typeof opt.getWeights === 'function' ? opt : undefined;
 }

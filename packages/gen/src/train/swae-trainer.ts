@@ -8,7 +8,7 @@
  * any sampler (`losses/priors.ts`).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { OTError, checkChoice, checkInteger, checkPositive } from '@ot/core';
+import { checkChoice, checkInteger, checkPositive } from '@ot/core';
 import {
   GeneralizedLinearAmortizedSlicer,
   LinearAmortizedSlicer,
@@ -19,7 +19,8 @@ import {
 } from '@ot/sliced';
 import type { NamedWeight } from '../models/module.js';
 import { AutoencoderTrainer, type AutoencoderTrainerOptions } from './autoencoder-trainer.js';
-import { requireGroup, type Losses } from './trainer.js';
+import { restoreSlicer, slicerGroups } from './slicer-state.js';
+import type { Losses } from './trainer.js';
 
 export const SWAE_SLICERS = ['sw', 'max-sw', 'la-sw', 'ga-sw', 'na-sw'] as const;
 export type SwaeSlicer = (typeof SWAE_SLICERS)[number];
@@ -113,34 +114,13 @@ export class SwaeTrainer extends AutoencoderTrainer {
 
   protected override async stateGroups(): Promise<Record<string, NamedWeight[]>> {
     const g = await super.stateGroups();
-    if (this.amortized !== undefined) {
-      g['slicer'] = this.amortized.trainableVariables.map((v, i) => ({ name: `psi${i}`, shape: [...v.shape], values: v.dataSync() as Float32Array }));
-      const opt = slicerOptimizer(this.amortized);
-      if (opt !== undefined) {
-        const ws = await opt.getWeights();
-        g['slicer.adam'] = ws.map((w, i) => ({ name: `w${i}`, shape: [...w.tensor.shape], values: Float32Array.from(w.tensor.dataSync()) }));
-      }
-    }
+    if (this.amortized !== undefined) Object.assign(g, await slicerGroups(this.amortized));
     return g;
   }
 
   protected override async restoreGroups(groups: Record<string, NamedWeight[]>): Promise<void> {
     await super.restoreGroups(groups);
-    if (this.amortized === undefined) return;
-    const psi = requireGroup(groups, 'slicer');
-    this.amortized.trainableVariables.forEach((v, i) => {
-      const w = psi[i];
-      if (w === undefined || w.values.length !== v.size) throw new OTError('SHAPE_MISMATCH', `slicer parameter ${i} is missing or has the wrong size`);
-      tf.tidy(() => v.assign(tf.tensor(w.values, [...v.shape], 'float32')));
-    });
-    const opt = slicerOptimizer(this.amortized);
-    const saved = groups['slicer.adam'];
-    if (opt !== undefined && saved !== undefined && saved.length > 0) {
-      const names = (await opt.getWeights()).map((w) => w.name);
-      const tensors = saved.map((w, i) => ({ name: names[i] ?? `w${i}`, tensor: tf.tensor(w.values, [...w.shape], 'float32') }));
-      await opt.setWeights(tensors);
-      tf.dispose(tensors.map((t) => t.tensor));
-    }
+    if (this.amortized !== undefined) await restoreSlicer(this.amortized, groups);
   }
 
   override dispose(): void {
@@ -149,10 +129,4 @@ export class SwaeTrainer extends AutoencoderTrainer {
     this.amortized?.dispose();
     this.priorBatch?.dispose();
   }
-}
-
-/** The tfjs optimizer inside an amortized slicer (private in `@ot/sliced`; its moments are training state). */
-function slicerOptimizer(s: AmortizedSlicer): tf.Optimizer | undefined {
-  const opt = (s as unknown as { optimizer?: tf.Optimizer }).optimizer;
-  return opt !== undefined && typeof opt.getWeights === 'function' ? opt : undefined;
 }

@@ -13,10 +13,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { OTError, checkInteger, checkPositive } from '@ot/core';
 import { slicedWasserstein } from '@ot/sliced';
-import type { Critic, Generator, NamedWeight } from '../models/module.js';
-import { Adam } from './adam.js';
-import { Ema } from './ema.js';
-import { Trainer, requireGroup, type BaseTrainerOptions, type Losses } from './trainer.js';
+import type { Critic, Generator } from '../models/module.js';
+import { AdversarialTrainer } from './adversarial-trainer.js';
+import type { BaseTrainerOptions, Losses } from './trainer.js';
 
 export interface SwganTrainerOptions extends BaseTrainerOptions {
   makeGenerator: () => Generator;
@@ -43,58 +42,28 @@ export interface SwganTrainerOptions extends BaseTrainerOptions {
  * await t.run({ steps: 2000 });
  * ```
  */
-export class SwganTrainer extends Trainer {
+export class SwganTrainer extends AdversarialTrainer<{ L: number; p: number; nCritic: number; lr: number; criticLr: number; betas: readonly [number, number] }> {
   readonly kind = 'swgan';
-  private readonly gen: Generator;
-  private readonly critic: Critic;
-  private readonly genOpt: Adam;
-  private readonly criticOpt: Adam;
-  private readonly emaModel: Ema<Generator> | undefined;
-  private readonly opts: { L: number; p: number; nCritic: number; lr: number; criticLr: number; betas: readonly [number, number] };
 
   constructor(options: SwganTrainerOptions) {
-    super(options);
-    if (typeof options.makeGenerator !== 'function' || typeof options.makeCritic !== 'function') {
-      throw new OTError('INVALID_ARGUMENT', 'SwganTrainer needs makeGenerator and makeCritic');
-    }
-    this.opts = {
-      L: checkInteger(options.L ?? 100, 'L'),
-      p: checkPositive(options.p ?? 2, 'p'),
-      nCritic: checkInteger(options.nCritic ?? 1, 'nCritic'),
-      lr: checkPositive(options.lr ?? 2e-4, 'lr'),
-      criticLr: checkPositive(options.criticLr ?? 2e-4, 'criticLr'),
-      betas: options.betas ?? [0.5, 0.999],
-    };
-    this.gen = options.makeGenerator();
-    this.critic = options.makeCritic();
-    this.genOpt = new Adam(this.gen.trainableVariables(), { lr: this.opts.lr, betas: this.opts.betas });
-    this.criticOpt = new Adam(this.critic.trainableVariables(), { lr: this.opts.criticLr, betas: this.opts.betas });
-    this.emaModel = options.emaDecay === undefined ? undefined : new Ema(this.gen, options.makeGenerator(), options.emaDecay);
-  }
-
-  get generator(): Generator {
-    return this.gen;
-  }
-
-  get ema(): Ema<Generator> | undefined {
-    return this.emaModel;
+    super(options, () => {
+      if (typeof options.makeGenerator !== 'function' || typeof options.makeCritic !== 'function') {
+        throw new OTError('INVALID_ARGUMENT', 'SwganTrainer needs makeGenerator and makeCritic');
+      }
+      return {
+        L: checkInteger(options.L ?? 100, 'L'),
+        p: checkPositive(options.p ?? 2, 'p'),
+        nCritic: checkInteger(options.nCritic ?? 1, 'nCritic'),
+        lr: checkPositive(options.lr ?? 2e-4, 'lr'),
+        criticLr: checkPositive(options.criticLr ?? 2e-4, 'criticLr'),
+        betas: options.betas ?? [0.5, 0.999],
+      };
+    });
   }
 
   protected async trainStep(): Promise<Losses> {
     let dLoss = 0;
-    for (let i = 0; i < this.opts.nCritic; i++) {
-      this.critic.prepareStep?.();
-      const real = this.realBatch();
-      const fake = tf.tidy(() => this.gen.forward(this.latent(), { training: true }));
-      this.gen.discardUpdates();
-      dLoss += this.criticOpt.minimize(() => {
-        const sr = this.critic.forwardWithFeatures(real, { training: true }).score;
-        const sf = this.critic.forwardWithFeatures(fake, { training: true }).score;
-        return tf.add(tf.mean(tf.softplus(tf.neg(sr))), tf.mean(tf.softplus(sf))) as tf.Scalar;
-      });
-      this.critic.commitUpdates();
-      tf.dispose([real, fake]);
-    }
+    for (let i = 0; i < this.opts.nCritic; i++) dLoss += this.criticStep((sr, sf) => tf.add(tf.mean(tf.softplus(tf.neg(sr))), tf.mean(tf.softplus(sf))));
     this.critic.prepareStep?.();
     const real = this.realBatch();
     const realFeatures = tf.tidy(() => this.critic.forwardWithFeatures(real, { training: true }).features as tf.Tensor2D);
@@ -109,38 +78,5 @@ export class SwganTrainer extends Trainer {
     tf.dispose([real, realFeatures, z]);
     this.emaModel?.update();
     return { critic: dLoss / this.opts.nCritic, loss: gLoss };
-  }
-
-  config(): Record<string, unknown> {
-    return { dataset: this.dataset.name, batchSize: this.batchSize, seed: this.seed, ema: this.emaModel?.decay ?? null, ...this.opts, betas: [...this.opts.betas] };
-  }
-
-  protected async stateGroups(): Promise<Record<string, NamedWeight[]>> {
-    const g: Record<string, NamedWeight[]> = {
-      generator: this.gen.getWeights(),
-      'generator.adam': this.genOpt.getState(),
-      critic: this.critic.getWeights(),
-      'critic.adam': this.criticOpt.getState(),
-    };
-    if (this.emaModel !== undefined) g['ema'] = this.emaModel.shadow.getWeights();
-    return g;
-  }
-
-  protected async restoreGroups(groups: Record<string, NamedWeight[]>): Promise<void> {
-    this.gen.setWeights(requireGroup(groups, 'generator'));
-    this.genOpt.setState(requireGroup(groups, 'generator.adam'));
-    this.critic.setWeights(requireGroup(groups, 'critic'));
-    this.criticOpt.setState(requireGroup(groups, 'critic.adam'));
-    if (this.emaModel !== undefined) this.emaModel.shadow.setWeights(requireGroup(groups, 'ema'));
-  }
-
-  dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
-    this.gen.dispose();
-    this.critic.dispose();
-    this.genOpt.dispose();
-    this.criticOpt.dispose();
-    this.emaModel?.dispose();
   }
 }

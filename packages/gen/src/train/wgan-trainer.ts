@@ -13,11 +13,10 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { OTError, checkChoice, checkInteger, checkNumber, checkPositive } from '@ot/core';
-import type { Critic, Generator, NamedWeight } from '../models/module.js';
+import type { Critic, Generator } from '../models/module.js';
 import { gradientPenalty } from '../losses/gradient-penalty.js';
-import { Adam } from './adam.js';
-import { Ema } from './ema.js';
-import { Trainer, requireGroup, type BaseTrainerOptions, type Losses } from './trainer.js';
+import { AdversarialTrainer } from './adversarial-trainer.js';
+import type { BaseTrainerOptions, Losses } from './trainer.js';
 
 export const WGAN_MODES = ['clip', 'gp'] as const;
 export type WganMode = (typeof WGAN_MODES)[number];
@@ -48,46 +47,30 @@ export interface WganTrainerOptions extends BaseTrainerOptions {
  * await t.run({ steps: 2000 });
  * ```
  */
-export class WganTrainer extends Trainer {
+export class WganTrainer extends AdversarialTrainer<{ mode: WganMode; nCritic: number; clip: number; lambda: number; lr: number; criticLr: number; betas: readonly [number, number] }> {
   readonly kind: string;
   readonly mode: WganMode;
-  private readonly gen: Generator;
-  private readonly critic: Critic;
-  private readonly genOpt: Adam;
-  private readonly criticOpt: Adam;
-  private readonly emaModel: Ema<Generator> | undefined;
-  private readonly opts: { nCritic: number; clip: number; lambda: number; lr: number; criticLr: number; betas: readonly [number, number] };
 
   constructor(options: WganTrainerOptions) {
-    super(options);
-    this.mode = checkChoice(options.mode ?? 'gp', 'mode', WGAN_MODES);
+    super(options, () => {
+      const mode = checkChoice(options.mode ?? 'gp', 'mode', WGAN_MODES);
+      if (typeof options.makeGenerator !== 'function' || typeof options.makeCritic !== 'function') {
+        throw new OTError('INVALID_ARGUMENT', 'WganTrainer needs makeGenerator and makeCritic');
+      }
+      const lr = checkPositive(options.lr ?? (mode === 'clip' ? 5e-5 : 1e-4), 'lr');
+      return {
+        mode,
+        nCritic: checkInteger(options.nCritic ?? 5, 'nCritic'),
+        clip: checkPositive(options.clip ?? 0.01, 'clip'),
+        lambda: checkNumber(options.lambda ?? 10, 'lambda', (v) => v >= 0, 'a number ≥ 0'),
+        lr,
+        criticLr: checkPositive(options.criticLr ?? lr, 'criticLr'),
+        betas: options.betas ?? [0, 0.9],
+      };
+    });
+    this.mode = this.opts.mode;
     this.kind = this.mode === 'gp' ? 'wgan-gp' : 'wgan';
-    if (typeof options.makeGenerator !== 'function' || typeof options.makeCritic !== 'function') {
-      throw new OTError('INVALID_ARGUMENT', 'WganTrainer needs makeGenerator and makeCritic');
-    }
-    const lr = checkPositive(options.lr ?? (this.mode === 'clip' ? 5e-5 : 1e-4), 'lr');
-    this.opts = {
-      nCritic: checkInteger(options.nCritic ?? 5, 'nCritic'),
-      clip: checkPositive(options.clip ?? 0.01, 'clip'),
-      lambda: checkNumber(options.lambda ?? 10, 'lambda', (v) => v >= 0, 'a number ≥ 0'),
-      lr,
-      criticLr: checkPositive(options.criticLr ?? lr, 'criticLr'),
-      betas: options.betas ?? [0, 0.9],
-    };
-    this.gen = options.makeGenerator();
-    this.critic = options.makeCritic();
-    this.genOpt = new Adam(this.gen.trainableVariables(), { lr: this.opts.lr, betas: this.opts.betas });
-    this.criticOpt = new Adam(this.critic.trainableVariables(), { lr: this.opts.criticLr, betas: this.opts.betas });
-    this.emaModel = options.emaDecay === undefined ? undefined : new Ema(this.gen, options.makeGenerator(), options.emaDecay);
     if (this.mode === 'clip') this.clipCritic();
-  }
-
-  get generator(): Generator {
-    return this.gen;
-  }
-
-  get ema(): Ema<Generator> | undefined {
-    return this.emaModel;
   }
 
   private clipCritic(): void {
@@ -138,36 +121,8 @@ export class WganTrainer extends Trainer {
     return losses;
   }
 
-  config(): Record<string, unknown> {
-    return { mode: this.mode, dataset: this.dataset.name, batchSize: this.batchSize, seed: this.seed, ema: this.emaModel?.decay ?? null, ...this.opts, betas: [...this.opts.betas] };
-  }
-
-  protected async stateGroups(): Promise<Record<string, NamedWeight[]>> {
-    const g: Record<string, NamedWeight[]> = {
-      generator: this.gen.getWeights(),
-      'generator.adam': this.genOpt.getState(),
-      critic: this.critic.getWeights(),
-      'critic.adam': this.criticOpt.getState(),
-    };
-    if (this.emaModel !== undefined) g['ema'] = this.emaModel.shadow.getWeights();
-    return g;
-  }
-
-  protected async restoreGroups(groups: Record<string, NamedWeight[]>): Promise<void> {
-    this.gen.setWeights(requireGroup(groups, 'generator'));
-    this.genOpt.setState(requireGroup(groups, 'generator.adam'));
-    this.critic.setWeights(requireGroup(groups, 'critic'));
-    this.criticOpt.setState(requireGroup(groups, 'critic.adam'));
-    if (this.emaModel !== undefined) this.emaModel.shadow.setWeights(requireGroup(groups, 'ema'));
-  }
-
-  dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
-    this.gen.dispose();
-    this.critic.dispose();
-    this.genOpt.dispose();
-    this.criticOpt.dispose();
-    this.emaModel?.dispose();
+  /** `mode` leads, as in existing checkpoints (the base spreads it again in place, same value). */
+  override config(): Record<string, unknown> {
+    return { mode: this.mode, ...super.config() };
   }
 }
