@@ -141,7 +141,7 @@ for (const m of methods) {
     fid: fidValue,
     kid: { mean: kidValue.mean, std: kidValue.std },
     evalMs: Math.round(evalMs),
-    samples: png,
+    samples: `out/samples-${m.name}.png`,
   });
   trainer.dispose();
 }
