@@ -143,6 +143,19 @@ describe('MNIST metrics through ot eval', () => {
   });
 });
 
+describe('MNIST defaults', () => {
+  it('the amortized losses slice an MLP critic on MNIST by default; --critic none keeps pixels', async () => {
+    for (const [extra, critic] of [[[], 'mlp'], [['--critic', 'none'], 'none']] as const) {
+      const out = join(dir, `la-${critic}`);
+      const r = await ot('train', '--loss', 'la-sw', ...extra, '--steps', '1', '--batch', '16', '--hidden', '16', '--no-fid', '--out', out, '--quiet', '--backend', 'wasm');
+      expect(r.code, r.err).toBe(0);
+      const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+      expect(report.config.critic).toBe(critic);
+      expect(Object.keys(report.metrics.finalLosses).sort()).toEqual(critic === 'mlp' ? ['critic', 'loss', 'slicer'] : ['loss', 'slicer']);
+    }
+  });
+});
+
 describe('other methods through the CLI', () => {
   it('semidual (SDOTNN), w2gn-latent and sngan train on toy data, and sample/eval rebuild them', async () => {
     const runs: Array<[string, string[]]> = [
