@@ -68,7 +68,7 @@ export function buildProgram(setCode: (code: number) => void): Command {
         `generator architecture (default: mlp for mnist/toy, dcgan for 32×32 images), or an OT model ${OT_MODELS.join('|')}: the training method itself, with the default architecture (autoencoders: MLP; conv on 32×32 images); with swae, --loss picks the slicer`,
       ).choices([...MODELS, ...OT_MODELS]),
     )
-    .addOption(new Option('--critic <kind>', 'critic whose features are sliced / the GAN discriminator (default on MNIST: mlp for sngan and la-sw|ga-sw|na-sw, none otherwise; toy: none except sngan; 32×32 images: dcgan)').choices([...CRITICS]))
+    .addOption(new Option('--critic <kind>', 'critic whose features are sliced / the GAN discriminator (default on MNIST: mlp for sngan and la-sw, none otherwise; toy: none except sngan; 32×32 images: dcgan)').choices([...CRITICS]))
     .option('--steps <n>', 'total training steps (default: 750 on MNIST, 2000 toy, 5000 images)', int('--steps'))
     .option('--batch <n>', 'mini-batch size (default: 256 mnist/toy, 64 images)', int('--batch'))
     .option('--latent <n>', 'latent dimension (default: 32 mnist, 2 toy, 128 images)', int('--latent'))

@@ -144,7 +144,7 @@ describe('MNIST metrics through ot eval', () => {
 });
 
 describe('MNIST defaults', () => {
-  it('the amortized losses slice an MLP critic on MNIST by default; --critic none keeps pixels', async () => {
+  it('la-sw slices an MLP critic on MNIST by default (--critic none keeps pixels); ga-sw stays on pixels', async () => {
     for (const [extra, critic] of [[[], 'mlp'], [['--critic', 'none'], 'none']] as const) {
       const out = join(dir, `la-${critic}`);
       const r = await ot('train', '--loss', 'la-sw', ...extra, '--steps', '1', '--batch', '16', '--hidden', '16', '--no-fid', '--out', out, '--quiet', '--backend', 'wasm');
@@ -153,6 +153,9 @@ describe('MNIST defaults', () => {
       expect(report.config.critic).toBe(critic);
       expect(Object.keys(report.metrics.finalLosses).sort()).toEqual(critic === 'mlp' ? ['critic', 'loss', 'slicer'] : ['loss', 'slicer']);
     }
+    const ga = await ot('train', '--loss', 'ga-sw', '--steps', '1', '--batch', '16', '--hidden', '16', '--no-fid', '--out', join(dir, 'ga'), '--quiet', '--backend', 'wasm');
+    expect(ga.code, ga.err).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, 'ga', 'report.json'), 'utf8')).config.critic).toBe('none');
   });
 });
 
