@@ -3,7 +3,7 @@ import { initBackend, OTError } from '@ot/core';
 import { isImageDataset, loadCheckpoint, loadMnist } from '@ot/gen';
 import { slicedWasserstein } from '@ot/sliced';
 import * as tf from '@tensorflow/tfjs-core';
-import { mnistMetric } from '../fid.js';
+import { mnistMetric } from '../mnist-metric.js';
 import { trainerFromCheckpoint, type RunConfig } from '../setup.js';
 
 export interface EvalFlags {

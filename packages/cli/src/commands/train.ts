@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { OTError, initBackend } from '@ot/core';
 import { CHECKPOINT_FILE, isImageDataset, loadCheckpoint, loadMnist, saveCheckpoint, type Dataset, type TrainerCheckpoint } from '@ot/gen';
 import { slicedWasserstein } from '@ot/sliced';
-import { mnistFid, type FidResult } from '../fid.js';
+import { mnistFid, type FidResult } from '../mnist-metric.js';
 import { imageGrid, lossCurve, scatterPlot } from '../png.js';
 import { createProgress } from '../progress.js';
 import { buildTrainer, loadDataset, type LossName, type RunConfig } from '../setup.js';
