@@ -39,6 +39,7 @@ export { wasserstein1d, wasserstein1dRows, powAbs, type Wasserstein1dOptions } f
 export { randomDirections, orthogonalDirections, checkDirections, project, type DirectionOptions } from './projections.js';
 export { sqeuclideanCost, pnormCost, sqeuclideanBlock, costChunks, type CostOptions } from './costs.js';
 export { customGrad1, customGrad2, type GradFunc } from './custom-grad.js';
+export { stopGradient } from './stop-gradient.js';
 export {
   toFloat64Vector,
   toFloat64Matrix,

@@ -19,7 +19,7 @@
  * ≳ 1/sc there; the reference form has no such bound.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { OTError, checkChoice, checkNumber, toRng, type Seed, type TensorLike } from '@ot/core';
+import { OTError, checkChoice, checkNumber, stopGradient, toRng, type Seed, type TensorLike } from '@ot/core';
 import { DenseICNN, type DenseICNNOptions } from './dense-icnn.js';
 import { assertAlive, scoped, type Potential } from './potential.js';
 import { checkBatches, fitLoop, makeAdam, optimizerStep, type AdamOptions, type FitOptions } from './trainer.js';
@@ -54,23 +54,18 @@ export function w2gnLoss(
   const [total, dual, cycle] = tf.tidy(() => {
     const yInv = psiBar.push(y);
     const { value: psiYInv, grad: cyc } = psi.valueAndGrad(yInv);
-    const dual = tf.add(tf.mean(psi.value(x)), tf.mean(tf.sub(tf.sum(tf.mul(yInv, y), 1), psiYInv))) as tf.Scalar;
+    const meanPsiX = tf.mean(psi.value(x));
+    const dual = tf.add(meanPsiX, tf.mean(tf.sub(tf.sum(tf.mul(yInv, y), 1), psiYInv))) as tf.Scalar;
     let cycle = tf.mean(tf.sum(tf.square(tf.sub(cyc, y)), 1)) as tf.Scalar;
     if (objective === 'joint') return [tf.add(dual, tf.mul(cycle, lambda / 2)) as tf.Scalar, dual, cycle];
     // 'reference': the same value of the dual, but its gradient reaches ψ̄ only through the cycle terms.
-    const surrogate = tf.sub(tf.mean(psi.value(x)), tf.mean(psi.value(stopGradient(yInv))));
+    const surrogate = tf.sub(meanPsiX, tf.mean(psi.value(stopGradient(yInv))));
     const back = psiBar.push(psi.push(x));
     cycle = tf.add(cycle, tf.mean(tf.sum(tf.square(tf.sub(back, x)), 1))) as tf.Scalar;
     return [tf.add(surrogate, tf.mul(cycle, lambda / 2)) as tf.Scalar, dual, cycle];
   });
   return { total, dual, cycle };
 }
-
-/** The identity with a zero gradient (JAX's `stop_gradient`, PyTorch's `detach`). */
-const stopGradient = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => ({
-  value: tf.clone(args[0] as tf.Tensor),
-  gradFunc: (dy: tf.Tensor) => tf.zerosLike(dy),
-})) as (a: tf.Tensor2D) => tf.Tensor2D;
 
 /** Which W2GN objective is minimized (see the module comment). */
 export type W2GNObjective = 'joint' | 'reference';

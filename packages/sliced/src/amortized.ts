@@ -10,9 +10,9 @@
  * non-linear) lives in its own file and only defines the raw map f_ψ.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { OTError, checkInteger, checkNumber, checkPositive, randomUniform, toPointCloud, toRng, type Rng, type Seed, type TensorLike, type ValidationLevel } from '@ot/core';
+import { OTError, checkInteger, checkNumber, checkPositive, randomUniform, stopGradient, toPointCloud, toRng, type Rng, type Seed, type TensorLike, type ValidationLevel } from '@ot/core';
 import { checkP } from './internal/args.js';
-import { orthonormalColumns, stopGradient } from './internal/ops.js';
+import { orthonormalColumns } from './internal/ops.js';
 import { projectRows, projectRowsForDirections, projectRowsWithDirections } from './internal/project.js';
 import { detachedCopy } from './internal/sphere-ascent.js';
 import { projectedCosts, pthRootOfMean } from './internal/projected-costs.js';

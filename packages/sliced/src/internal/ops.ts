@@ -1,6 +1,6 @@
 /** Small differentiable helpers that avoid tfjs's slow paths on wasm. */
 import * as tf from '@tensorflow/tfjs-core';
-import { customGrad1, customGrad2 } from '@ot/core';
+import { customGrad2 } from '@ot/core';
 
 /**
  * `a @ b` (`[r, k] @ [k, c]`) whose gradients use explicit transposes and plain matMuls
@@ -19,15 +19,6 @@ export function matMulPlain(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
     };
   });
   return f(a, b) as tf.Tensor2D;
-}
-
-/** Identity in the forward pass, zero gradient: the value is used as a constant. */
-export function stopGradient<T extends tf.Tensor>(x: T): T {
-  const f = customGrad1((t: tf.Tensor) => ({
-    value: tf.clone(t),
-    gradFunc: (dy: tf.Tensor) => tf.zerosLike(dy),
-  }));
-  return f(x) as T;
 }
 
 /**
