@@ -183,19 +183,18 @@ export class SlicedTrainer extends Trainer {
     }
     const real = this.realBatch();
     const z = this.latent();
-    const realEmb = this.critic === undefined ? undefined : tf.tidy(() => this.embed(real));
+    const realPoints = tf.tidy(() => this.embed(real));
     this.critic?.discardUpdates();
-    const realPoints = () => realEmb ?? (tf.reshape(real, [real.shape[0] as number, -1]) as tf.Tensor2D);
     let slicerValue: tf.Scalar | undefined;
     const genLoss = this.genOpt.minimize(() => {
       const fake = this.embed(this.gen.forward(z, { training: true }));
-      if (this.slicer === undefined) return this.distance(fake, realPoints());
+      if (this.slicer === undefined) return this.distance(fake, realPoints);
       // Algorithm 3: one ascent step of ψ on the detached batch, then the generator step at the
       // updated ψ. G(z) is the same batch for both (same z, same weights), so it is computed once:
       // the slicer's step runs on a detached copy inside this tape and stays off the generator's
       // gradient path.
-      slicerValue = tf.keep(this.slicer.step(fake, realPoints()));
-      return this.slicer.loss(fake, realPoints(), { detachDirections: true });
+      slicerValue = tf.keep(this.slicer.step(fake, realPoints));
+      return this.slicer.loss(fake, realPoints, { detachDirections: true });
     });
     if (slicerValue !== undefined) {
       losses['slicer'] = slicerValue.dataSync()[0] as number;
@@ -206,7 +205,7 @@ export class SlicedTrainer extends Trainer {
     this.critic?.discardUpdates();
     this.emaModel?.update();
     tf.dispose([real, z]);
-    realEmb?.dispose();
+    realPoints.dispose();
     return losses;
   }
 
