@@ -17,6 +17,7 @@ export {
   checkNumber,
   checkInteger,
   checkPositive,
+  checkBoolean,
   checkChoice,
   checkSameSize,
 } from './validate.js';

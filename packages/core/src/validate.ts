@@ -172,6 +172,12 @@ export function checkPositive(value: unknown, name: string): number {
   return checkNumber(value, name, (v) => v > 0, 'a number > 0');
 }
 
+/** Checks a boolean. */
+export function checkBoolean(value: unknown, name: string): boolean {
+  if (typeof value !== 'boolean') throw new OTError('INVALID_ARGUMENT', `${name} must be a boolean, got ${String(value)}`, { name, value });
+  return value;
+}
+
 /** Checks that `value` is one of `choices`. */
 export function checkChoice<T extends string>(value: unknown, name: string, choices: readonly T[]): T {
   if (typeof value !== 'string' || !(choices as readonly string[]).includes(value)) {

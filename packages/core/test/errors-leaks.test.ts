@@ -8,6 +8,7 @@ import { describeWithBackends, expectNoLeakedTensors } from '@ot/test-utils';
 import { expect, it } from 'vitest';
 import {
   argsortRows,
+  checkBoolean,
   checkDirections,
   checkFinite,
   costChunks,
@@ -118,6 +119,7 @@ describeWithBackends('bad input → OTError code', () => {
     ['toWeights: not summing to 1', () => toWeights([0.3, 0.3], 2, 'w'), 'INVALID_WEIGHTS'],
     ['toPointCloud: rank 1', () => toPointCloud([1, 2, 3], 'x'), 'INVALID_SHAPE'],
     ['checkFinite: Inf', () => checkFinite(tf.tensor1d([1, Infinity]), 'x'), 'NON_FINITE'],
+    ['checkBoolean: a number', () => checkBoolean(1, 'flag'), 'INVALID_ARGUMENT'],
     ['setValidationLevel: unknown level', () => setValidationLevel('some' as 'full'), 'INVALID_ARGUMENT'],
     ['createRng: non-integer seed', () => createRng(1.5), 'INVALID_ARGUMENT'],
     ['createRng: malformed state', () => createRng({ kind: 'mt', s: [1, 2, 3, 4] } as unknown as number), 'INVALID_ARGUMENT'],

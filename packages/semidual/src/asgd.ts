@@ -8,7 +8,7 @@
  * weights are averaged).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { checkNumber, checkPositive } from '@ot/core';
+import { checkBoolean, checkNumber, checkPositive } from '@ot/core';
 import type { DualPotential } from './potential.js';
 import type { SemiDualProblem } from './problem.js';
 import { checkBatchOptions, runSolver, type BatchOptions, type SemiDualResult, type SemiDualSolver, type SolveOptions } from './solver.js';
@@ -37,8 +37,7 @@ export function asgd(options: AsgdOptions): SemiDualSolver {
   checkBatchOptions(options);
   const gamma = checkPositive(options.gamma, 'gamma');
   const alpha = checkNumber(options.alpha ?? 0.5, 'alpha', (v) => v >= 0 && v <= 1, 'a number in [0, 1]');
-  const averaging = options.averaging ?? true;
-  if (typeof averaging !== 'boolean') checkNumber(averaging, 'averaging', () => false, 'a boolean');
+  const averaging = checkBoolean(options.averaging ?? true, 'averaging');
   const config = Object.freeze({ ...options, gamma, alpha, averaging });
   return Object.freeze({
     name: 'asgd' as const,

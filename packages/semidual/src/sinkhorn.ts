@@ -14,6 +14,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
   OTError,
+  checkBoolean,
   checkFinite,
   checkInteger,
   checkPositive,
@@ -100,7 +101,7 @@ export function sinkhorn(a: TensorLike | undefined, b: TensorLike | undefined, M
   const tol = checkPositive(options.tol ?? 1e-6, 'tol');
   const checkEvery = checkInteger(options.checkEvery ?? 10, 'checkEvery', 1);
   const logDomain = options.logDomain ?? true;
-  if (typeof logDomain !== 'boolean') throw new OTError('INVALID_ARGUMENT', `logDomain must be a boolean, got ${String(logDomain)}`);
+  checkBoolean(logDomain, 'logDomain');
   const onNotConverged = options.onNotConverged ?? 'ignore';
   if (onNotConverged !== 'ignore' && onNotConverged !== 'throw') {
     throw new OTError('INVALID_ARGUMENT', `onNotConverged must be 'ignore' or 'throw', got ${String(onNotConverged)}`);
