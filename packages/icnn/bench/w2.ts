@@ -10,12 +10,16 @@
  *        [--lr 1e-3] [--lr-decay none|cosine] [--lr-alpha A] [--beta1 0.9] [--beta2 0.999]
  *        [--pretrain 100] [--w2gn-objective joint|reference] [--lambda L] [--sc S]
  *        [--hidden 64,64,32] [--seed 0] [--log-every K] [--eval-n 16384]
+ *        [--weight-decay W] [--nd-hidden 64,64,32] [--amortizer-hidden 64,64] [--mlp-output-act]
+ *        [--mlp-learn-quadratic] [--lbfgs-iters 20] [--gtol 1e-2] [--amos] [--pretrain-std S]
  *
  * Training options (defaults reproduce the original table):
  *   --lr, --beta1, --beta2  Adam settings of every optimizer (potentials and amortizer).
  *   --lr-decay cosine       cosine-decay lr to lr·A (--lr-alpha, default 1e-4 as in Amos 2023's
  *                           configs) over the run's --iters steps; `none` keeps lr constant.
  *   --pretrain N            W2GN identity-pretraining steps (not counted in the training time).
+ *   --pretrain-std S        pretrain on N(0, S²I) for both maps (the authors use S = 3) instead of
+ *                           on samples of P and Q.
  *   --w2gn-objective        `joint` (our W2GN default) or `reference` (the authors' benchmark code:
  *                           ∇ψ̄ detached in the dual term, two-way cycle); see src/w2gn.ts.
  *   --lambda, --sc          W2GN's cycle weight and the ICNNs' strong convexity (defaults: pairs
@@ -24,6 +28,19 @@
  *                           Gaussians [max(128, D), max(128, D), max(64, D)]).
  *   --seed                  seed of the initializations and of the training batches.
  *   --log-every K           print L2-UVP (4096 samples) every K steps.
+ *   --weight-decay W        decoupled (AdamW) weight decay of every optimizer (default 0).
+ *   --nd-hidden, --amortizer-hidden
+ *                           widths of nd-mlp's potential (default 3 × max(64, 2d)) and of H
+ *                           (default 2 × max(64, 2d)).
+ *   --mlp-output-act        nd-mlp: activation on the potential's output layer (w2ot).
+ *   --mlp-learn-quadratic   nd-mlp: trainable q of ½·q·‖x‖² (w2ot's log α).
+ *   --lbfgs-iters, --gtol   NeuralDual's L-BFGS fine-tuning budget (default 20, 1e-2).
+ *   --amos                  Amos (2023)'s benchmark configuration for NeuralDual
+ *                           (facebookresearch/w2ot, nn_hd_benchmark.yaml + lbfgs.yaml): AdamW
+ *                           lr 5e-4, β = (0.5, 0.5), weight decay 1e-4, cosine decay to ×1e-4 over
+ *                           --iters; potential and H widths [2b, 2b, b], b = max(d, 32); ELU
+ *                           (= CELU) with the output activation and trainable q; L-BFGS ≤ 100
+ *                           iterations, gtol 0.1. Explicit flags given with it are overridden.
  *
  * Without --pair/--gaussian: every pair in ../shared/benchmarks/w2/ (d = 2..32) and Gaussians
  * D = 2, 4, 8, 16, 32, 64 (pairs first, smallest first). Each run stops at --iters steps or after
@@ -34,7 +51,7 @@ import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
-import { createRng, initBackend, type Rng } from '@ot/core';
+import { createRng, initBackend, randomNormal, type Rng } from '@ot/core';
 import { l2Uvp, mapCosine } from '@ot/metrics';
 import { DenseICNN, MlpPotential, NeuralDual, W2GN, highDimGaussianBenchmark, loadW2Benchmark, type W2Benchmark } from '../src/index.js';
 
@@ -69,8 +86,35 @@ const { values } = parseArgs({
     hidden: { type: 'string' },
     seed: { type: 'string', default: '0' },
     'log-every': { type: 'string', default: '0' },
+    'weight-decay': { type: 'string', default: '0' },
+    'nd-hidden': { type: 'string' },
+    'amortizer-hidden': { type: 'string' },
+    'mlp-output-act': { type: 'boolean', default: false },
+    'mlp-learn-quadratic': { type: 'boolean', default: false },
+    'lbfgs-iters': { type: 'string', default: '20' },
+    gtol: { type: 'string', default: '1e-2' },
+    amos: { type: 'boolean', default: false },
+    'pretrain-std': { type: 'string' },
   },
 });
+if (values.amos) {
+  Object.assign(values, {
+    lr: '5e-4',
+    beta1: '0.5',
+    beta2: '0.5',
+    'weight-decay': '1e-4',
+    'lr-decay': 'cosine',
+    'lr-alpha': '1e-4',
+    'mlp-output-act': true,
+    'mlp-learn-quadratic': true,
+    'lbfgs-iters': '100',
+    gtol: '0.1',
+  });
+}
+const amosWidths = (d: number): number[] => [2 * Math.max(d, 32), 2 * Math.max(d, 32), Math.max(d, 32)];
+const widths = (flag: string | undefined, d: number, fallback: number[]): number[] =>
+  flag !== undefined ? flag.split(',').map(Number) : values.amos ? amosWidths(d) : fallback;
+const lbfgs = { solver: 'lbfgs' as const, maxIter: Number(values['lbfgs-iters']), gtol: Number(values.gtol) };
 
 type Method = 'w2gn' | 'nd-icnn' | 'nd-mlp';
 const methods = values.methods.split(',').map((m) => m.trim()) as Method[];
@@ -90,6 +134,7 @@ const adam = {
   lr: Number(values.lr),
   beta1: Number(values.beta1),
   beta2: Number(values.beta2),
+  weightDecay: Number(values['weight-decay']),
   ...(values['lr-decay'] === 'cosine' ? { decaySteps: iters, decayAlpha: Number(values['lr-alpha']) } : {}),
 };
 
@@ -119,10 +164,10 @@ tasks.sort((a, b) => (a.kind === b.kind ? a.dim - b.dim : a.kind === 'pair' ? -1
 const backend = await initBackend({ ...(values.backend !== undefined ? { backend: values.backend } : {}), quiet: true });
 console.log(`backend ${backend}; per run: ≤ ${iters} steps or ${seconds} s of training, batch ${batch}; total budget ${totalSeconds} s`);
 console.log(
-  `Adam lr ${adam.lr} (${values['lr-decay'] === 'cosine' ? `cosine decay to ×${values['lr-alpha']}` : 'constant'}), β = (${adam.beta1}, ${adam.beta2}); seed ${seed}`,
+  `Adam lr ${adam.lr} (${values['lr-decay'] === 'cosine' ? `cosine decay to ×${values['lr-alpha']}` : 'constant'}), β = (${adam.beta1}, ${adam.beta2}), weight decay ${adam.weightDecay}; seed ${seed}${values.amos ? ' (--amos)' : ''}`,
 );
 console.log(
-  `W2GN (${w2gnObjective} objective): DenseICNN, ${pretrainSteps} identity-pretraining steps (not counted in the training time); NeuralDual: objective amortization, L-BFGS fine-tuning (≤ 20 iterations, gtol 1e-2)\n`,
+  `W2GN (${w2gnObjective} objective): DenseICNN, ${pretrainSteps} identity-pretraining steps (not counted in the training time); NeuralDual: objective amortization, L-BFGS fine-tuning (≤ ${lbfgs.maxIter} iterations, gtol ${lbfgs.gtol})${methods.includes('nd-mlp') ? `; MLP potential${values['mlp-output-act'] ? ' with output activation' : ''}${values['mlp-learn-quadratic'] ? ', trainable q' : ''}` : ''}\n`,
 );
 
 interface Row {
@@ -188,9 +233,10 @@ for (const task of tasks) {
     if (method === 'w2gn') {
       const lambda = values.lambda !== undefined ? Number(values.lambda) : task.kind === 'gaussian' ? Math.max(10, Math.min(d, 50)) : 20;
       const t = new W2GN({ icnn: { dim: d, hidden, rank: 1, strongConvexity: sc }, lambda, objective: w2gnObjective, optimizer: adam, seed });
+      const pretrainStd = values['pretrain-std'] !== undefined ? Number(values['pretrain-std']) : undefined;
       for (let i = 0; i < pretrainSteps; i++) {
-        const x = bench.sample(batch, rng);
-        const y = bench.sampleTarget(batch, rng);
+        const x = pretrainStd !== undefined ? tf.tidy(() => tf.mul(randomNormal([batch, d], rng), pretrainStd) as tf.Tensor2D) : bench.sample(batch, rng);
+        const y = pretrainStd !== undefined ? tf.tidy(() => tf.mul(randomNormal([batch, d], rng), pretrainStd) as tf.Tensor2D) : bench.sampleTarget(batch, rng);
         t.pretrainStep(x, y);
         tf.dispose([x, y]);
       }
@@ -201,12 +247,18 @@ for (const task of tasks) {
       const potential =
         method === 'nd-icnn'
           ? new DenseICNN({ dim: d, hidden, rank: 1, strongConvexity: sc, seed })
-          : new MlpPotential({ dim: d, hidden: [Math.max(64, 2 * d), Math.max(64, 2 * d), Math.max(64, 2 * d)], seed });
+          : new MlpPotential({
+              dim: d,
+              hidden: widths(values['nd-hidden'], d, [Math.max(64, 2 * d), Math.max(64, 2 * d), Math.max(64, 2 * d)]),
+              outputActivation: values['mlp-output-act'],
+              learnQuadratic: values['mlp-learn-quadratic'],
+              seed,
+            });
       const t = new NeuralDual({
         potential,
         amortization: 'objective',
-        amortizerHidden: [Math.max(64, 2 * d), Math.max(64, 2 * d)],
-        finetune: { solver: 'lbfgs', maxIter: 20, gtol: 1e-2 },
+        amortizerHidden: widths(values['amortizer-hidden'], d, [Math.max(64, 2 * d), Math.max(64, 2 * d)]),
+        finetune: lbfgs,
         optimizer: adam,
         amortizerOptimizer: adam,
         seed,

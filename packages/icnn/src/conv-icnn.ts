@@ -129,8 +129,10 @@ export class ConvICNN implements Potential {
     return tf.tidy(() => this.evaluate(this.toImages(x), false).value);
   }
 
-  /** ∇ψ(x), in the shape of x; differentiable w.r.t. the weights. */
-  push(x: TensorLike): tf.Tensor2D {
+  /** ∇ψ(x), in the shape of x (`[n, H, W, C]` → `[n, H, W, C]`, `[n, H·W·C]` → `[n, H·W·C]`); differentiable w.r.t. the weights. */
+  push(x: tf.Tensor4D): tf.Tensor4D;
+  push(x: TensorLike): tf.Tensor2D;
+  push(x: TensorLike): tf.Tensor2D | tf.Tensor4D {
     assertAlive(this.disposed, 'ConvICNN');
     return tf.tidy(() => {
       const img = this.toImages(x);
@@ -139,8 +141,10 @@ export class ConvICNN implements Potential {
     });
   }
 
-  /** ψ(x) and ∇ψ(x) (in the shape of x). */
-  valueAndGrad(x: TensorLike): ValueAndGrad {
+  /** ψ(x) and ∇ψ(x) (in the shape of x, as {@link ConvICNN.push}). */
+  valueAndGrad(x: tf.Tensor4D): { readonly value: tf.Tensor1D; readonly grad: tf.Tensor4D };
+  valueAndGrad(x: TensorLike): ValueAndGrad;
+  valueAndGrad(x: TensorLike): ValueAndGrad | { readonly value: tf.Tensor1D; readonly grad: tf.Tensor4D } {
     assertAlive(this.disposed, 'ConvICNN');
     const r = tf.tidy(() => {
       const img = this.toImages(x);

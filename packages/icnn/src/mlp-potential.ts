@@ -1,12 +1,14 @@
 /**
  * Non-convex MLP potential, as used by Amos, *On amortizing convex conjugates for optimal
- * transport*, ICLR 2023 (w2ot's `PotentialMLP`): ψ(x) = ½·q·‖x‖² + MLP(x). With q = 1 and the
- * output layer at zero, ∇ψ starts as the identity map. ψ need not be convex, so ∇ψ is a map but
+ * transport*, ICLR 2023 (w2ot's `PotentialNN`): ψ(x) = ½·q·‖x‖² + MLP(x), optionally with the
+ * hidden activation on the scalar output (`outputActivation`, as w2ot) and a trainable
+ * q = exp(log α) (`learnQuadratic`, as w2ot). With q = 1 and the output layer at zero, ∇ψ starts as
+ * the identity map. ψ need not be convex, so ∇ψ is a map but
  * not necessarily the Brenier map; the conjugate solvers still apply where f − ⟨·, y⟩ is bounded
  * below (the quadratic term helps).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { OTError, checkChoice, checkInteger, checkNumber, randomNormal, toRng, type Seed, type TensorLike } from '@ot/core';
+import { OTError, checkBoolean, checkChoice, checkInteger, checkNumber, randomNormal, toRng, type Seed, type TensorLike } from '@ot/core';
 import { ACTIVATIONS, activate, activateDeriv, assertAlive, checkSizes, flatWeights, mm, nest, toBatch, type Activation, type Potential, type ValueAndGrad } from './potential.js';
 
 export interface MlpPotentialOptions {
@@ -16,15 +18,20 @@ export interface MlpPotentialOptions {
   hidden?: number[];
   /** Hidden activation (default `'celu'`). */
   activation?: Activation;
-  /** Coefficient q of ½·q·‖x‖² (default 1; ≥ 0). */
+  /** Coefficient q of ½·q·‖x‖² (default 1; ≥ 0, > 0 with `learnQuadratic`). */
   quadratic?: number;
+  /** Train q as exp(log α), log α initialized at log(quadratic) (w2ot's `log_alpha`; default false). */
+  learnQuadratic?: boolean;
+  /** Apply the hidden activation to the scalar output layer too (w2ot; default false). */
+  outputActivation?: boolean;
   /** Seed of the initialization (the output layer starts at zero). */
   seed?: Seed;
 }
 
 /**
  * Weights of an MlpPotential: `layers.{i}.weight` `[out, in]` and `layers.{i}.bias` `[out]`
- * (PyTorch `nn.Linear` layout), the last layer having `out = 1`.
+ * (PyTorch `nn.Linear` layout), the last layer having `out = 1`; with `learnQuadratic`, also
+ * `log_alpha` (a number).
  */
 export type MlpPotentialWeights = Record<string, unknown>;
 
@@ -33,7 +40,11 @@ export class MlpPotential implements Potential {
   readonly dim: number;
   readonly hidden: readonly number[];
   readonly activation: Activation;
+  /** The initial q (the current one is exp(log α) with `learnQuadratic`). */
   readonly quadratic: number;
+  readonly learnQuadratic: boolean;
+  readonly outputActivation: boolean;
+  private readonly logAlpha: tf.Variable | null = null;
   private readonly weights: tf.Variable[] = []; // [in, out]
   private readonly biases: tf.Variable[] = [];
   private disposed = false;
@@ -50,8 +61,13 @@ export class MlpPotential implements Potential {
     this.dim = checkInteger(options.dim, 'dim');
     this.hidden = [...checkSizes(options.hidden ?? [64, 64, 64], 'hidden')];
     this.activation = checkChoice(options.activation ?? 'celu', 'activation', ACTIVATIONS);
-    this.quadratic = checkNumber(options.quadratic ?? 1, 'quadratic', (v) => v >= 0, 'a number ≥ 0');
+    this.learnQuadratic = checkBoolean(options.learnQuadratic ?? false, 'learnQuadratic');
+    this.outputActivation = checkBoolean(options.outputActivation ?? false, 'outputActivation');
+    this.quadratic = this.learnQuadratic
+      ? checkNumber(options.quadratic ?? 1, 'quadratic', (v) => v > 0, 'a number > 0 (learnQuadratic trains log q)')
+      : checkNumber(options.quadratic ?? 1, 'quadratic', (v) => v >= 0, 'a number ≥ 0');
     const rng = toRng(options.seed);
+    if (this.learnQuadratic) this.logAlpha = tf.variable(tf.scalar(Math.log(this.quadratic)));
     const sizes = [this.dim, ...this.hidden, 1];
     tf.tidy(() => {
       for (let i = 0; i + 1 < sizes.length; i++) {
@@ -64,7 +80,7 @@ export class MlpPotential implements Potential {
   }
 
   get trainableVariables(): tf.Variable[] {
-    return [...this.weights, ...this.biases];
+    return [...this.weights, ...this.biases, ...(this.logAlpha !== null ? [this.logAlpha] : [])];
   }
 
   get isDisposed(): boolean {
@@ -109,6 +125,7 @@ export class MlpPotential implements Potential {
         out[`layers.${i}.bias`] = nest(this.biases[i]!.dataSync(), [b]);
       });
     });
+    if (this.logAlpha !== null) out['log_alpha'] = this.logAlpha.dataSync()[0];
     return out;
   }
 
@@ -123,7 +140,14 @@ export class MlpPotential implements Potential {
       if (!(kw in weights) || !(kb in weights)) throw new OTError('INVALID_ARGUMENT', `weights lack '${kw}' or '${kb}'`);
       return [flatWeights(weights[kw], [b, a], kw), flatWeights(weights[kb], [b], kb)] as const;
     });
+    let logAlpha: number | undefined;
+    if (this.logAlpha !== null) {
+      const la = weights['log_alpha'];
+      if (typeof la !== 'number' || !Number.isFinite(la)) throw new OTError('INVALID_ARGUMENT', `weights.log_alpha must be a finite number, got ${String(la)}`);
+      logAlpha = la;
+    }
     tf.tidy(() => {
+      if (logAlpha !== undefined) this.logAlpha!.assign(tf.scalar(logAlpha));
       data.forEach(([w, b], i) => {
         const v = this.weights[i]!;
         v.assign(tf.transpose(tf.tensor(w, [v.shape[1] as number, v.shape[0] as number], 'float32')));
@@ -149,15 +173,18 @@ export class MlpPotential implements Potential {
       h = activate(this.activation, z) as tf.Tensor2D;
     }
     const wl = this.weights[L - 1] as unknown as tf.Tensor2D;
-    const out = tf.reshape(tf.add(mm(h, wl), this.biases[L - 1]!), [n]);
-    const value = tf.add(out, tf.mul(tf.sum(tf.square(x), 1), 0.5 * this.quadratic)) as tf.Tensor1D;
+    const pre = tf.add(mm(h, wl), this.biases[L - 1]!); // [n, 1]
+    const out = tf.reshape(this.outputActivation ? activate(this.activation, pre) : pre, [n]);
+    const q: tf.Tensor | number = this.logAlpha !== null ? tf.exp(this.logAlpha) : this.quadratic;
+    const value = tf.add(out, tf.mul(tf.sum(tf.square(x), 1), tf.mul(q, 0.5))) as tf.Tensor1D;
     if (!wantGrad) return { value };
-    let g: tf.Tensor = tf.reshape(wl, [1, wl.shape[0]]);
+    const wRow = tf.reshape(wl, [1, wl.shape[0]]);
+    let g: tf.Tensor = this.outputActivation ? tf.mul(activateDeriv(this.activation, pre), wRow) : wRow;
     for (let i = L - 2; i >= 0; i--) {
       const delta = tf.mul(g, activateDeriv(this.activation, zs[i]!)) as tf.Tensor2D;
       g = mm(delta, tf.transpose(this.weights[i]!) as tf.Tensor2D);
     }
-    const grad = tf.add(g, tf.mul(x, this.quadratic)) as tf.Tensor2D;
+    const grad = tf.add(g, tf.mul(x, q)) as tf.Tensor2D;
     return { value, grad };
   }
 }

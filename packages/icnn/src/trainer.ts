@@ -21,6 +21,11 @@ export interface AdamOptions {
   decaySteps?: number;
   /** α, the final fraction of lr of the cosine decay (default 0). */
   decayAlpha?: number;
+  /**
+   * Decoupled weight decay (AdamW, Loshchilov & Hutter 2019; optax's `adamw`, used by Amos 2023
+   * with 1e-4): after each Adam update, w ← w − lr_t·weightDecay·w. Default 0 (plain Adam).
+   */
+  weightDecay?: number;
 }
 
 interface LrSchedule {
@@ -30,6 +35,7 @@ interface LrSchedule {
   t: number;
 }
 const schedules = new WeakMap<tf.Optimizer, LrSchedule>();
+const weightDecays = new WeakMap<tf.Optimizer, number>();
 
 /** Draws `[n, d]` samples. */
 export type BatchSampler = (n: number, rng: Rng) => tf.Tensor2D;
@@ -75,6 +81,8 @@ export function makeAdam(o: AdamOptions | undefined, name: string): tf.AdamOptim
     const alpha = checkNumber(o.decayAlpha ?? 0, `${name}.decayAlpha`, (v) => v >= 0 && v <= 1, 'a number in [0, 1]');
     schedules.set(opt, { lr, steps, alpha, t: 0 });
   }
+  const wd = checkNumber(o?.weightDecay ?? 0, `${name}.weightDecay`, (v) => v >= 0, 'a number ≥ 0');
+  if (wd > 0) weightDecays.set(opt, wd);
   return opt;
 }
 
@@ -95,11 +103,17 @@ export function optimizerStep(opt: tf.Optimizer, vars: tf.Variable[], loss: () =
     return l.total;
   }, vars);
   const schedule = schedules.get(opt);
+  const lr = currentLearningRate(opt);
   if (schedule !== undefined) {
-    (opt as unknown as { learningRate: number }).learningRate = currentLearningRate(opt);
+    (opt as unknown as { learningRate: number }).learningRate = lr;
     schedule.t++;
   }
   opt.applyGradients(grads);
+  const wd = weightDecays.get(opt);
+  if (wd !== undefined) {
+    const keep = 1 - lr * wd;
+    tf.tidy(() => vars.forEach((v) => v.assign(tf.mul(v, keep))));
+  }
   const out = [value, ...parts].map((t) => t.dataSync()[0] as number);
   tf.dispose([value, ...parts]);
   tf.dispose(Object.values(grads));

@@ -138,8 +138,8 @@ export class W2GN {
       throw new OTError('SHAPE_MISMATCH', `the potentials have dimensions ${this.potential.dim} and ${this.conjugatePotential.dim}`);
     }
     this.opt = makeAdam(options.optimizer, 'optimizer');
-    const { decaySteps: _noDecay, ...pretrainAdam } = options.optimizer ?? {};
-    this.pretrainOpt = makeAdam(pretrainAdam, 'optimizer'); // pretraining: constant lr
+    const { decaySteps: _noDecay, weightDecay: _noWd, ...pretrainAdam } = options.optimizer ?? {};
+    this.pretrainOpt = makeAdam(pretrainAdam, 'optimizer'); // pretraining: plain Adam, constant lr
   }
 
   get dim(): number {

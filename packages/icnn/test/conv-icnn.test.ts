@@ -15,8 +15,8 @@ describeWithBackends('ConvICNN', () => {
     const g = net.push(flat);
     expect(g.shape).toEqual([1, net.dim]);
     expectTensorsClose(g, [Array.from(fd)], { rtol: 3e-2, atol: 3e-3 });
-    const img = tf.reshape(flat, [1, 6, 6, 2]);
-    const g4 = net.push(img);
+    const img = tf.reshape(flat, [1, 6, 6, 2]) as tf.Tensor4D;
+    const g4: tf.Tensor4D = net.push(img); // typed as the input's rank
     expect(g4.shape).toEqual([1, 6, 6, 2]);
     expectTensorsClose(tf.reshape(g4, [1, net.dim]), g);
     tf.dispose([flat, g, img, g4]);

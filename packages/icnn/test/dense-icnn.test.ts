@@ -103,6 +103,31 @@ describeWithBackends('DenseICNN', () => {
     net.dispose();
   });
 
+  it('MlpPotential with outputActivation and learnQuadratic (w2ot PotentialNN): push and weight-gradients match finite differences', () => {
+    const net = new MlpPotential({ dim: 2, hidden: [8, 8], outputActivation: true, learnQuadratic: true, quadratic: 0.5, seed: 2 });
+    const x = tf.tensor2d([[0.5, -1], [2, 0.25]]);
+    expectTensorsClose(net.push(x), tf.mul(x, 0.5)); // zero output layer: ∇ψ = q·x
+    const w = net.getWeights();
+    expect(w['log_alpha']).toBeCloseTo(Math.log(0.5), 6);
+    w['layers.2.weight'] = [Array.from({ length: 8 }, (_, i) => Math.sin(i + 1))];
+    w['layers.2.bias'] = [-0.3]; // celu's curved branch on part of the inputs
+    w['log_alpha'] = 0.2;
+    net.setWeights(w);
+    expect(net.getWeights()['log_alpha']).toBeCloseTo(0.2, 6);
+    const x0 = Float64Array.from([0.4, -0.2]);
+    const f = (v: Float64Array): number => tf.tidy(() => net.value(tf.tensor2d(Float32Array.from(v), [1, 2])).dataSync()[0] as number);
+    const fd = finiteDifferenceGradient(f, x0, 1e-2);
+    expectTensorsClose(net.push(tf.tensor2d(Float32Array.from(x0), [1, 2])), [Array.from(fd)], { rtol: 2e-2, atol: 2e-3 });
+    // the trainable log α receives the gradient of Σ ∇ψ(x)·c: ∂/∂logα of exp(logα)·Σ x·c
+    const c = tf.tensor2d([[1, 2], [-1, 0.5]]);
+    const la = net.trainableVariables[net.trainableVariables.length - 1]!;
+    const { grads } = tf.variableGrads(() => tf.sum(tf.mul(net.push(x), c)) as tf.Scalar, [la]);
+    const expected = Math.exp(0.2) * (0.5 * 1 + -1 * 2 + 2 * -1 + 0.25 * 0.5);
+    expect(grads[la.name]!.dataSync()[0]).toBeCloseTo(expected, 4);
+    tf.dispose([x, c, Object.values(grads)]);
+    net.dispose();
+  });
+
   it('getWeights / setWeights round-trip (both positivity modes)', () => {
     const a = new DenseICNN({ dim: 2, hidden: [8, 4], rank: 2, seed: 0 });
     const b = new DenseICNN({ dim: 2, hidden: [8, 4], rank: 2, positivity: 'softplus', seed: 9 });

@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { createRng, initBackend } from '@ot/core';
 import { l2Uvp } from '@ot/metrics';
-import { expectNoLeakedTensors, testBackends } from '@ot/test-utils';
+import { expectNoLeakedTensors, expectTensorsClose, testBackends } from '@ot/test-utils';
 import { DenseICNN, MlpPotential, NeuralDual, W2GN, loadW2Benchmark, type W2Benchmark } from '../src/index.js';
 import { currentLearningRate, makeAdam, optimizerStep } from '../src/trainer.js';
 
@@ -88,6 +88,23 @@ describe(`training on the d = 2 Mix3→Mix10 pair [${backend}]`, () => {
     expect(() => makeAdam({ decaySteps: 0 }, 'optimizer')).toThrow(/decaySteps/);
     opt.dispose();
     v.dispose();
+  });
+
+  it('weightDecay: decoupled decay w ← w − lr_t·wd·w after the Adam update (AdamW)', () => {
+    const opt = makeAdam({ lr: 0.1, weightDecay: 0.5, decaySteps: 2, decayAlpha: 0 }, 'optimizer');
+    const v = tf.variable(tf.tensor1d([2, -4]));
+    const u = tf.variable(tf.scalar(1));
+    // zero gradient for v: Adam moves it by 0, so only the decay acts: v·(1 − 0.1·0.5)
+    optimizerStep(opt, [v, u], () => ({ total: tf.add(tf.mul(tf.sum(v), 0), tf.square(u)) as tf.Scalar, parts: [] }));
+    expectTensorsClose(v, [2 * 0.95, -4 * 0.95], { rtol: 1e-6 });
+    // u: Adam's first step moves it by lr (sign of the gradient), then the decay with the same lr
+    expect(u.dataSync()[0]).toBeCloseTo((1 - 0.1) * 0.95, 5);
+    // second step: the cosine schedule gives lr = 0.1·½(1 + cos(π/2)) = 0.05
+    optimizerStep(opt, [v, u], () => ({ total: tf.add(tf.mul(tf.sum(v), 0), tf.square(u)) as tf.Scalar, parts: [] }));
+    expectTensorsClose(v, [2 * 0.95 * 0.975, -4 * 0.95 * 0.975], { rtol: 1e-6 });
+    expect(() => makeAdam({ weightDecay: -1 }, 'optimizer')).toThrow(/weightDecay/);
+    opt.dispose();
+    tf.dispose([v, u]);
   });
 
   it('no leaked tensors across 100 W2GN and 100 NeuralDual steps (construction to dispose)', async () => {
