@@ -76,6 +76,20 @@ describe('resume equals an uninterrupted run (same seed, same backend)', () => {
     a.dispose();
     b.dispose();
   });
+  it('the configuration lists only the options the loss uses', async () => {
+    const la = new SlicedTrainer({ loss: 'la-sw', L: 7, t2: 4, dataset: toy, batchSize: 32, seed: 1, makeGenerator });
+    expect(la.config()).not.toHaveProperty('L');
+    expect(la.config()).not.toHaveProperty('t2');
+    expect(la.config()).not.toHaveProperty('nCritic');
+    expect(la.config()).toHaveProperty('sliceLr');
+    // so a checkpoint restores into an LA-SW trainer whose ignored L differs
+    const other = new SlicedTrainer({ loss: 'la-sw', L: 99, dataset: toy, batchSize: 32, seed: 1, makeGenerator });
+    await other.restore(await la.checkpoint());
+    const sw = new SlicedTrainer({ loss: 'sw', L: 7, dataset: toy, batchSize: 32, seed: 1, makeGenerator });
+    expect(sw.config()).toMatchObject({ L: 7 });
+    expect(sw.config()).not.toHaveProperty('sliceLr');
+    [la, other, sw].forEach((t) => t.dispose());
+  });
 });
 
 describe('kill test', () => {

@@ -209,7 +209,9 @@ export class SlicedTrainer extends Trainer {
     return losses;
   }
 
+  /** The settings this run uses (options a loss ignores, e.g. L for LA-SW, are left out). */
   config(): Record<string, unknown> {
+    const { L, t2, sliceLr, p, lr, criticLr, nCritic, betas } = this.opts;
     return {
       loss: this.loss,
       dataset: this.dataset.name,
@@ -217,8 +219,13 @@ export class SlicedTrainer extends Trainer {
       seed: this.seed,
       critic: this.critic !== undefined,
       ema: this.emaModel?.decay ?? null,
-      ...this.opts,
-      betas: [...this.opts.betas],
+      p,
+      lr,
+      betas: [...betas],
+      ...(this.loss === 'sw' ? { L } : {}),
+      ...(this.loss === 'max-sw' ? { t2 } : {}),
+      ...(this.loss !== 'sw' ? { sliceLr } : {}),
+      ...(this.critic !== undefined ? { criticLr, nCritic } : {}),
     };
   }
 
