@@ -44,6 +44,9 @@ export interface AmortizedLossOptions {
   detachDirections?: boolean;
 }
 
+/** The Adam state of an amortized slicer ({@link AmortizedSlicer.getOptimizerState}). */
+export type SlicerOptimizerState = { readonly name: string; readonly shape: readonly number[]; readonly values: Float32Array }[];
+
 /** Base class of the amortized slicers; subclasses define {@link AmortizedSlicer.rawDirections}. */
 export abstract class AmortizedSlicer {
   /** Mini-batch size m the model is built for. */
@@ -185,6 +188,49 @@ export abstract class AmortizedSlicer {
       xs.dispose();
       ys.dispose();
     }
+  }
+
+  /**
+   * The state of the slicer's own Adam (for checkpoints): the step count (`iter`, shape `[]`), then
+   * the first and second moments of each variable in {@link AmortizedSlicer.trainableVariables}
+   * order (empty before the first {@link AmortizedSlicer.step}). Plain arrays: nothing to dispose.
+   */
+  async getOptimizerState(): Promise<SlicerOptimizerState> {
+    this.checkAlive();
+    const ws = await this.optimizer.getWeights();
+    const out = ws.map((w) => ({ name: w.name, shape: [...w.tensor.shape], values: Float32Array.from(w.tensor.dataSync()) }));
+    ws[0]?.tensor.dispose(); // tfjs makes a fresh scalar for the step count; the moments are its own variables
+    return out;
+  }
+
+  /**
+   * Restores a state returned by {@link AmortizedSlicer.getOptimizerState} (of a slicer of the same
+   * kind and sizes), so that the next {@link AmortizedSlicer.step} continues the same ascent.
+   *
+   * @throws OTError `INVALID_ARGUMENT` when the state is not an array starting with the step count;
+   *   `SHAPE_MISMATCH` when the moments do not match the variables' shapes
+   */
+  async setOptimizerState(state: SlicerOptimizerState): Promise<void> {
+    this.checkAlive();
+    if (!Array.isArray(state) || state.length === 0 || state[0]?.shape.length !== 0) {
+      throw new OTError('INVALID_ARGUMENT', 'optimizer state must be an array starting with the step count (shape [])');
+    }
+    const moments = state.slice(1);
+    const shapes = [...this.vars, ...this.vars].map((v) => v.shape);
+    if (moments.length !== 0 && moments.length !== shapes.length) {
+      throw new OTError('SHAPE_MISMATCH', `optimizer state must hold 0 or ${shapes.length} moments (2 per variable), got ${moments.length}`);
+    }
+    moments.forEach((w, i) => {
+      const want = shapes[i]!;
+      if (w.shape.length !== want.length || w.shape.some((n, k) => n !== want[k]) || w.values.length !== tf.util.sizeFromShape(want)) {
+        throw new OTError('SHAPE_MISMATCH', `optimizer moment ${i} must have shape [${want}], got [${w.shape}]`);
+      }
+    });
+    const old = await this.optimizer.getWeights();
+    const tensors = state.map((w, i) => ({ name: w.name, tensor: i === 0 ? tf.scalar(w.values[0] ?? 0, 'int32') : tf.tensor(w.values, [...w.shape], 'float32') }));
+    await this.optimizer.setWeights(tensors);
+    tf.dispose(tensors.map((t) => t.tensor));
+    tf.dispose(old.map((w) => w.tensor)); // the replaced moments (and the fresh step-count scalar)
   }
 
   /** Frees the variables and the optimizer state. Further calls throw `DISPOSED`. */

@@ -7,7 +7,7 @@
  */
 export { slicedWasserstein, type SlicedWassersteinOptions, type SlicedWassersteinResult } from './sliced.js';
 export { maxSlicedWasserstein, type MaxSlicedWassersteinOptions, type MaxSlicedWassersteinResult } from './max-sliced.js';
-export { AmortizedSlicer, type AmortizedSlicerOptions, type AmortizedLossOptions } from './amortized.js';
+export { AmortizedSlicer, type AmortizedSlicerOptions, type AmortizedLossOptions, type SlicerOptimizerState } from './amortized.js';
 export { LinearAmortizedSlicer } from './linear-amortized.js';
 export { GeneralizedLinearAmortizedSlicer } from './generalized-linear-amortized.js';
 export { NonLinearAmortizedSlicer } from './non-linear-amortized.js';
