@@ -41,7 +41,7 @@
  *                           lr 5e-4, β = (0.5, 0.5), weight decay 1e-4, cosine decay to ×1e-4 over
  *                           --iters; potential and H widths [2b, 2b, b], b = max(d, 32); ELU
  *                           (= CELU) with the output activation and trainable q; L-BFGS ≤ 100
- *                           iterations, gtol 0.1. Explicit flags given with it are overridden.
+ *                           iterations, gtol 0.1. Flags given explicitly with it win.
  *
  * Without --pair/--gaussian: every pair in ../shared/benchmarks/w2/ (d = 2..32) and Gaussians
  * D = 2, 4, 8, 16, 32, 64 (pairs first, smallest first). Each run stops at --iters steps or after
@@ -99,7 +99,9 @@ const { values } = parseArgs({
   },
 });
 if (values.amos) {
-  Object.assign(values, {
+  // Amos's settings, except where a flag was given explicitly (explicit flags win).
+  const given = (k: string): boolean => process.argv.some((a) => a === `--${k}` || a.startsWith(`--${k}=`));
+  const amos: Record<string, string | boolean> = {
     lr: '5e-4',
     beta1: '0.5',
     beta2: '0.5',
@@ -110,7 +112,8 @@ if (values.amos) {
     'mlp-learn-quadratic': true,
     'lbfgs-iters': '100',
     gtol: '0.1',
-  });
+  };
+  for (const [k, v] of Object.entries(amos)) if (!given(k)) (values as Record<string, unknown>)[k] = v;
 }
 const amosWidths = (d: number): number[] => [2 * Math.max(d, 32), 2 * Math.max(d, 32), Math.max(d, 32)];
 const widths = (flag: string | undefined, d: number, fallback: number[]): number[] =>
@@ -171,6 +174,13 @@ console.log(
   `W2GN (${w2gnObjective} objective): DenseICNN, ${pretrainSteps} identity-pretraining steps (not counted in the training time); NeuralDual: objective amortization, L-BFGS fine-tuning (≤ ${lbfgs.maxIter} iterations, gtol ${lbfgs.gtol})${methods.includes('nd-mlp') ? `; MLP potential${values['mlp-output-act'] ? ' with output activation' : ''}${values['mlp-learn-quadratic'] ? ', trainable q' : ''}` : ''}\n`,
 );
 
+interface RunResult {
+  steps: number;
+  secs: number;
+  /** Lowest L2-UVP logged by --log-every (the authors keep the best checkpoint). */
+  best?: { uvp: number; step: number };
+}
+
 interface Row {
   bench: string;
   dim: number;
@@ -181,7 +191,7 @@ interface Row {
   cos: number;
   linear: number;
   published: string;
-  best?: { uvp: number; step: number };
+  best?: RunResult['best'];
 }
 const rows: Row[] = [];
 const skipped: string[] = [];
@@ -197,11 +207,11 @@ function train(
   bench: W2Benchmark,
   rng: Rng,
   mapFn: (x: tf.Tensor2D) => tf.Tensor2D,
-): { steps: number; secs: number; best?: { uvp: number; step: number } } {
+): RunResult {
   const start = performance.now();
   let evalSecs = 0; // time spent in --log-every evaluations, not counted as training
   let s = 0;
-  let best: { uvp: number; step: number } | undefined; // lowest logged L2-UVP (the authors keep the best checkpoint)
+  let best: RunResult['best'];
   while (s < iters && (performance.now() - start) / 1000 - evalSecs < seconds) {
     const x = bench.sample(batch, rng);
     const y = bench.sampleTarget(batch, rng);
@@ -233,7 +243,7 @@ for (const task of tasks) {
     const sc = values.sc !== undefined ? Number(values.sc) : task.kind === 'gaussian' ? 5e-2 : 1e-2;
     let mapFn: (x: tf.Tensor2D) => tf.Tensor2D;
     let dispose: () => void;
-    let run: { steps: number; secs: number; best?: { uvp: number; step: number } };
+    let run: RunResult;
     if (method === 'w2gn') {
       const lambda = values.lambda !== undefined ? Number(values.lambda) : task.kind === 'gaussian' ? Math.max(10, Math.min(d, 50)) : 20;
       const t = new W2GN({ icnn: { dim: d, hidden, rank: 1, strongConvexity: sc }, lambda, objective: w2gnObjective, optimizer: adam, seed });
