@@ -108,6 +108,11 @@ export interface NeuralDualOptions {
   optimizer?: AdamOptions;
   /** Adam settings of H (default lr 1e-3). */
   amortizerOptimizer?: AdamOptions;
+  /**
+   * Adam settings of {@link NeuralDual.pretrainStep} (default: plain Adam, lr 1e-3, β = (0.9, 0.999),
+   * constant lr, as w2ot's `pretrain_identity`).
+   */
+  pretrainOptimizer?: AdamOptions;
   seed?: Seed;
 }
 
@@ -126,6 +131,7 @@ export interface NeuralDualStepLosses {
  * @example
  * ```ts
  * const nd = new NeuralDual({ potential: new MlpPotential({ dim: 2 }), amortization: 'objective' });
+ * nd.pretrain({ sampleX, sampleY, iters: 500 }); // ∇f ≈ identity first (optional)
  * for (let i = 0; i < 1000; i++) nd.step(sampleX(256, rng), sampleY(256, rng));
  * const yHat = nd.map(x); // ∇f(x)
  * ```
@@ -138,6 +144,7 @@ export class NeuralDual {
   private readonly ownsPotential: boolean;
   private readonly opt: tf.Optimizer;
   private readonly hOpt: tf.Optimizer;
+  private readonly pretrainOpt: tf.Optimizer;
   private disposed = false;
 
   constructor(options: NeuralDualOptions) {
@@ -155,6 +162,7 @@ export class NeuralDual {
     }
     const opt = makeAdam(options.optimizer, 'optimizer');
     const hOpt = makeAdam(options.amortizerOptimizer, 'amortizerOptimizer');
+    const pretrainOpt = makeAdam(options.pretrainOptimizer, 'pretrainOptimizer');
     this.ownsPotential = options.potential === undefined;
     this.potential = options.potential ?? new DenseICNN({ ...options.icnn!, seed: rng.nextSeed() });
     try {
@@ -165,6 +173,7 @@ export class NeuralDual {
     }
     this.opt = opt;
     this.hOpt = hOpt;
+    this.pretrainOpt = pretrainOpt;
   }
 
   get dim(): number {
@@ -220,6 +229,35 @@ export class NeuralDual {
     });
   }
 
+  /**
+   * One step of pretraining f towards the identity map (Amos 2023's `pretrain_identity`, as W2GN
+   * does): minimizes E‖∇f(z) − z‖² over the points z of both batches, with its own optimizer
+   * (`pretrainOptimizer`). H needs none: it starts as the identity, the conjugate point of
+   * f = ½‖·‖².
+   * @param xBatch `[n, d]` points (samples of P, or of a box around the data)
+   * @param yBatch `[m, d]` points (samples of Q, or of the same box)
+   * @returns the loss
+   */
+  pretrainStep(xBatch: TensorLike, yBatch: TensorLike): number {
+    assertAlive(this.disposed, 'NeuralDual');
+    const f = this.potential;
+    const out = scoped(() => {
+      const [x, y] = checkBatches(xBatch, yBatch, this.dim);
+      const z = tf.concat([x, y], 0);
+      return optimizerStep(this.pretrainOpt, f.trainableVariables, () => ({
+        total: tf.mean(tf.sum(tf.square(tf.sub(f.push(z), z)), 1)) as tf.Scalar,
+        parts: [],
+      }));
+    });
+    f.convexify();
+    return out[0]!;
+  }
+
+  /** Runs {@link NeuralDual.pretrainStep} on fresh batches. */
+  pretrain(options: FitOptions<number>): number | undefined {
+    return fitLoop((x, y) => this.pretrainStep(x, y), options);
+  }
+
   /** Runs {@link NeuralDual.step} on fresh batches. */
   fit(options: FitOptions<NeuralDualStepLosses>): NeuralDualStepLosses | undefined {
     return fitLoop((x, y) => this.step(x, y), options);
@@ -249,6 +287,7 @@ export class NeuralDual {
     this.disposed = true;
     this.opt.dispose();
     this.hOpt.dispose();
+    this.pretrainOpt.dispose();
     this.amortizer.dispose();
     if (this.ownsPotential) this.potential.dispose();
   }

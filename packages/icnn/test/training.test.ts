@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { createRng, initBackend } from '@ot/core';
+import { createRng, initBackend, randomUniform } from '@ot/core';
 import { l2Uvp } from '@ot/metrics';
 import { expectNoLeakedTensors, expectTensorsClose, testBackends } from '@ot/test-utils';
 import { DenseICNN, MlpPotential, NeuralDual, W2GN, loadW2Benchmark, type W2Benchmark } from '../src/index.js';
@@ -32,6 +32,31 @@ describe(`training on the d = 2 Mix3→Mix10 pair [${backend}]`, () => {
     nd.dispose();
     potential.dispose();
     pair.dispose();
+  });
+
+  it('NeuralDual.pretrain: ∇f → identity on the box, then training starts from it', async () => {
+    await initBackend({ backend, quiet: true });
+    const box = (n: number, r: ReturnType<typeof createRng>): tf.Tensor2D => randomUniform([n, 2], r, -5, 5) as tf.Tensor2D;
+    // an ICNN's gradient is not the identity at init (MlpPotential's is: its last layer starts at 0)
+    const potential = new DenseICNN({ dim: 2, hidden: [32, 32], strongConvexity: 0.1, seed: 0 });
+    const nd = new NeuralDual({ potential, amortizerHidden: [8], seed: 0 });
+    const z = box(512, createRng(7));
+    const idError = (): number => tf.tidy(() => tf.mean(tf.sum(tf.square(tf.sub(nd.map(z), z)), 1)).dataSync()[0]!);
+    const before = idError();
+    const fVars = potential.trainableVariables.map((v) => v.dataSync().slice());
+    const hVars = nd.amortizer.trainableVariables.map((v) => v.dataSync().slice());
+    const losses: number[] = [];
+    nd.pretrain({ sampleX: box, sampleY: box, iters: 300, batchSize: 128, seed: 3, onProgress: (p) => losses.push(p.losses) });
+    const after = idError();
+    // measured here: 8.1 before, 1.2e-3 after 300 steps
+    expect(losses).toHaveLength(300);
+    expect(after).toBeLessThan(before / 10);
+    expect(potential.trainableVariables.some((v, i) => v.dataSync().some((a, j) => a !== fVars[i]![j]))).toBe(true);
+    // H is left alone (it starts as the identity)
+    nd.amortizer.trainableVariables.forEach((v, i) => expect(Array.from(v.dataSync())).toEqual(Array.from(hVars[i]!)));
+    z.dispose();
+    nd.dispose();
+    potential.dispose();
   });
 
   it('W2GN (DenseICNN, cycle λ = 20), identity pretraining + 150 steps: L2-UVP below the linear map', async () => {
@@ -124,6 +149,7 @@ describe(`training on the d = 2 Mix3→Mix10 pair [${backend}]`, () => {
       for (const amortization of ['objective', 'regression', 'cycle'] as const) {
         const f = new DenseICNN({ dim: 2, hidden: [8, 8], strongConvexity: 0.1, seed: rng });
         const nd = new NeuralDual({ potential: f, amortization, finetune: { solver: amortization === 'cycle' ? 'adam' : 'lbfgs', maxIter: 3 }, amortizerHidden: [8], seed: rng });
+        if (amortization === 'objective') for (let i = 0; i < 5; i++) nd.pretrainStep(x, y);
         for (let i = 0; i < (amortization === 'objective' ? 100 : 10); i++) nd.step(x, y);
         tf.dispose([nd.map(x), nd.inverseMap(y)]);
         nd.dispose();
