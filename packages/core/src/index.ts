@@ -41,6 +41,7 @@ export { randomDirections, orthogonalDirections, checkDirections, project, type 
 export { sqeuclideanCost, pnormCost, sqeuclideanBlock, costChunks, type CostOptions } from './costs.js';
 export { customGrad1, customGrad2, type GradFunc } from './custom-grad.js';
 export { stopGradient } from './stop-gradient.js';
+export { getOptimizerState, setOptimizerState, checkOptimizerState, type OptimizerState, type OptimizerStateEntry, type OptimizerStateLike } from './optimizer-state.js';
 export {
   toFloat64Vector,
   toFloat64Matrix,

@@ -19,7 +19,7 @@ export {
   type AmortizationLoss,
   type AmortizerOptions,
 } from './neural-dual.js';
-export type { AdamOptions, BatchSampler, FitOptions, Progress } from './trainer.js';
+export type { AdamOptions, BatchSampler, FitOptions, Progress, TrainerState, SavedOptimizer, VariableValues } from './trainer.js';
 export { loadW2Benchmark, parseW2Benchmark, type W2Benchmark } from './w2-benchmark.js';
 export { highDimGaussianBenchmark, type GaussianBenchmark, type GaussianBenchmarkOptions } from './gaussian-benchmark.js';
 export { ConvICNN, type ConvICNNOptions, type ConvICNNWeights } from './conv-icnn.js';

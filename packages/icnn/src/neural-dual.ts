@@ -19,7 +19,7 @@ import { OTError, checkChoice, checkInteger, randomNormal, toRng, type Seed, typ
 import { conjugate, type ConjugateOptions } from './conjugate.js';
 import { DenseICNN, type DenseICNNOptions } from './dense-icnn.js';
 import { ACTIVATIONS, activate, assertAlive, checkSizes, mm, scoped, toBatch, type Activation, type Potential } from './potential.js';
-import { checkBatches, fitLoop, makeAdam, optimizerStep, type AdamOptions, type FitOptions } from './trainer.js';
+import { checkBatches, fitLoop, makeAdam, optimizerStep, readTrainerState, restoreTrainerState, type AdamOptions, type FitOptions, type TrainerState } from './trainer.js';
 
 export type AmortizationLoss = 'objective' | 'regression' | 'cycle';
 const AMORTIZATIONS: readonly AmortizationLoss[] = ['objective', 'regression', 'cycle'];
@@ -279,6 +279,33 @@ export class NeuralDual {
     const r = conjugate(this.potential, y, { ...this.finetune, init: h });
     tf.dispose([h, r.value]);
     return r.x;
+  }
+
+  /**
+   * The trainer's state for a checkpoint: the variables of f (`potential`) and H (`amortizer`) and
+   * the states of both optimizers (Adam moments, step counts, lr-schedule steps). The pretraining
+   * optimizer is not included. Restore it with {@link NeuralDual.setState} on a trainer built with
+   * the same options; the next steps then continue the run as if it had not stopped.
+   */
+  async getState(): Promise<TrainerState> {
+    assertAlive(this.disposed, 'NeuralDual');
+    return readTrainerState(
+      'NeuralDual',
+      { potential: this.potential.trainableVariables, amortizer: this.amortizer.trainableVariables },
+      { optimizer: this.opt, amortizerOptimizer: this.hOpt },
+    );
+  }
+
+  /**
+   * Restores a state from {@link NeuralDual.getState} (all or nothing).
+   * @throws OTError `INVALID_ARGUMENT` (not a NeuralDual state), `SHAPE_MISMATCH` (built with other
+   *   sizes), `NON_FINITE`
+   */
+  async setState(state: TrainerState): Promise<void> {
+    assertAlive(this.disposed, 'NeuralDual');
+    const f = this.potential.trainableVariables;
+    const h = this.amortizer.trainableVariables;
+    await restoreTrainerState(state, 'NeuralDual', { potential: f, amortizer: h }, { optimizer: [this.opt, f], amortizerOptimizer: [this.hOpt, h] });
   }
 
   /** Frees the optimizer state, H, and the potential when the trainer built it. */

@@ -3,7 +3,7 @@
  * sampling loop behind `fit` (the loop lives here only so that long runs can report progress).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { OTError, checkInteger, checkNumber, checkPositive, toRng, type Rng, type Seed, type TensorLike } from '@ot/core';
+import { OTError, checkInteger, checkNumber, checkPositive, checkOptimizerState, getOptimizerState, setOptimizerState, toRng, type OptimizerStateLike, type Rng, type Seed, type TensorLike } from '@ot/core';
 import { toBatch } from './potential.js';
 
 /** Adam settings of a trainer. */
@@ -108,7 +108,9 @@ export function optimizerStep(opt: tf.Optimizer, vars: tf.Variable[], loss: () =
     (opt as unknown as { learningRate: number }).learningRate = lr;
     schedule.t++;
   }
-  opt.applyGradients(grads);
+  // In `vars` order (a map would be applied in the order of its keys: tfjs's numeric variable names
+  // sort by creation), so that Adam's moments line up with `vars` in a saved TrainerState.
+  opt.applyGradients(vars.filter((v) => grads[v.name] !== undefined).map((v) => ({ name: v.name, tensor: grads[v.name]! })));
   const wd = weightDecays.get(opt);
   if (wd !== undefined) {
     const keep = 1 - lr * wd;
@@ -150,4 +152,96 @@ export function fitLoop<L>(step: (x: tf.Tensor2D, y: tf.Tensor2D) => L, o: FitOp
     if (o.onProgress !== undefined && (it % every === 0 || it === iters)) o.onProgress({ iter: it, iters, losses: last });
   }
   return last;
+}
+
+/** Saved values of a variable (see {@link TrainerState}). */
+export interface VariableValues {
+  readonly shape: readonly number[];
+  /** A `Float32Array` when read; any array of numbers (e.g. from JSON) when restored. */
+  readonly values: ArrayLike<number>;
+}
+
+/** Saved state of a trainer's optimizer: Adam's step count and moments, and the lr schedule's step. */
+export interface SavedOptimizer {
+  readonly adam: OptimizerStateLike;
+  /** Steps taken on the cosine learning-rate schedule (0 without one). */
+  readonly scheduleStep: number;
+}
+
+/**
+ * A trainer's state for checkpoints ({@link NeuralDual.getState}, {@link W2GN.getState}): the
+ * values of its variables, in `trainableVariables` order per group, and its optimizers. Plain
+ * arrays: `JSON.stringify` it after `Array.from` on the typed arrays (or keep it in memory).
+ */
+export interface TrainerState {
+  readonly format: 'ot-icnn-trainer/1';
+  /** `'NeuralDual'` or `'W2GN'`. */
+  readonly trainer: string;
+  /** Variable values per group (NeuralDual: `potential`, `amortizer`; W2GN: `potential`, `conjugatePotential`). */
+  readonly variables: Readonly<Record<string, readonly VariableValues[]>>;
+  /** Optimizer states (NeuralDual: `optimizer`, `amortizerOptimizer`; W2GN: `optimizer`). */
+  readonly optimizers: Readonly<Record<string, SavedOptimizer>>;
+}
+
+/**
+ * Restores a {@link TrainerState} into variable groups and optimizers, checking everything before
+ * writing anything (all or nothing).
+ */
+export async function restoreTrainerState(
+  state: TrainerState,
+  trainer: string,
+  groups: Record<string, readonly tf.Variable[]>,
+  optimizers: Record<string, [tf.Optimizer, readonly tf.Variable[]]>,
+): Promise<void> {
+  if (state === null || typeof state !== 'object' || state.format !== 'ot-icnn-trainer/1') {
+    throw new OTError('INVALID_ARGUMENT', "state must be a TrainerState (format 'ot-icnn-trainer/1')");
+  }
+  if (state.trainer !== trainer) throw new OTError('INVALID_ARGUMENT', `state is a ${String(state.trainer)} state, not a ${trainer} one`);
+  if (state.variables === null || typeof state.variables !== 'object' || state.optimizers === null || typeof state.optimizers !== 'object') {
+    throw new OTError('INVALID_ARGUMENT', 'state must hold variables and optimizers');
+  }
+  for (const [name, vars] of Object.entries(groups)) {
+    const s = state.variables[name];
+    if (!Array.isArray(s) || s.length !== vars.length) {
+      throw new OTError('SHAPE_MISMATCH', `state.variables.${name} must hold ${vars.length} variables, got ${Array.isArray(s) ? s.length : String(s)}`);
+    }
+    vars.forEach((v, i) => {
+      const w = s[i] as VariableValues | undefined;
+      const shape: readonly number[] = Array.isArray(w?.shape) ? w.shape : [];
+      if (shape.length !== v.shape.length || shape.some((n, k) => n !== v.shape[k]) || w?.values?.length !== v.size) {
+        throw new OTError('SHAPE_MISMATCH', `state.variables.${name}[${i}] must have shape [${v.shape}], got [${shape}]`, { group: name, index: i, expected: v.shape, shape });
+      }
+      for (let k = 0; k < w.values.length; k++) {
+        if (!Number.isFinite(w.values[k])) throw new OTError('NON_FINITE', `state.variables.${name}[${i}] holds a non-finite value`, { group: name, index: i });
+      }
+    });
+  }
+  for (const [name, [, vars]] of Object.entries(optimizers)) {
+    const o = state.optimizers[name];
+    if (o === null || typeof o !== 'object') throw new OTError('INVALID_ARGUMENT', `state.optimizers.${name} is missing`);
+    checkInteger(o.scheduleStep, `state.optimizers.${name}.scheduleStep`, 0);
+    checkOptimizerState(vars, o.adam);
+  }
+  tf.tidy(() => {
+    for (const [name, vars] of Object.entries(groups)) vars.forEach((v, i) => v.assign(tf.tensor(Float32Array.from(state.variables[name]![i]!.values), v.shape, 'float32')));
+  });
+  for (const [name, [opt, vars]] of Object.entries(optimizers)) {
+    const o = state.optimizers[name]!;
+    await setOptimizerState(opt, vars, o.adam);
+    const s = schedules.get(opt);
+    if (s !== undefined) s.t = o.scheduleStep;
+  }
+}
+
+/** Reads a {@link TrainerState}. */
+export async function readTrainerState(
+  trainer: string,
+  groups: Record<string, readonly tf.Variable[]>,
+  optimizers: Record<string, tf.Optimizer>,
+): Promise<TrainerState> {
+  const variables: Record<string, VariableValues[]> = {};
+  for (const [name, vars] of Object.entries(groups)) variables[name] = vars.map((v) => ({ shape: [...v.shape], values: Float32Array.from(v.dataSync()) }));
+  const saved: Record<string, SavedOptimizer> = {};
+  for (const [name, opt] of Object.entries(optimizers)) saved[name] = { adam: await getOptimizerState(opt), scheduleStep: schedules.get(opt)?.t ?? 0 };
+  return { format: 'ot-icnn-trainer/1', trainer, variables, optimizers: saved };
 }

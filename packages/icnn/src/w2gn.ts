@@ -22,7 +22,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { OTError, checkChoice, checkNumber, stopGradient, toRng, type Seed, type TensorLike } from '@ot/core';
 import { DenseICNN, type DenseICNNOptions } from './dense-icnn.js';
 import { assertAlive, scoped, type Potential } from './potential.js';
-import { checkBatches, fitLoop, makeAdam, optimizerStep, type AdamOptions, type FitOptions } from './trainer.js';
+import { checkBatches, fitLoop, makeAdam, optimizerStep, readTrainerState, restoreTrainerState, type AdamOptions, type FitOptions, type TrainerState } from './trainer.js';
 
 /** The W2GN objective's parts (scalars). */
 export interface W2GNLoss {
@@ -208,6 +208,32 @@ export class W2GN {
   inverseMap(y: TensorLike): tf.Tensor2D {
     assertAlive(this.disposed, 'W2GN');
     return this.conjugatePotential.push(y);
+  }
+
+  /**
+   * The trainer's state for a checkpoint: the variables of ψ (`potential`) and ψ̄
+   * (`conjugatePotential`) and the optimizer's (Adam moments, step count, lr-schedule step). The
+   * pretraining optimizer is not included. Restore it with {@link W2GN.setState} on a trainer built
+   * with the same options; the next steps then continue the run as if it had not stopped.
+   */
+  async getState(): Promise<TrainerState> {
+    assertAlive(this.disposed, 'W2GN');
+    return readTrainerState('W2GN', { potential: this.potential.trainableVariables, conjugatePotential: this.conjugatePotential.trainableVariables }, { optimizer: this.opt });
+  }
+
+  /**
+   * Restores a state from {@link W2GN.getState} (all or nothing).
+   * @throws OTError `INVALID_ARGUMENT` (not a W2GN state), `SHAPE_MISMATCH` (built with other
+   *   sizes), `NON_FINITE`
+   */
+  async setState(state: TrainerState): Promise<void> {
+    assertAlive(this.disposed, 'W2GN');
+    await restoreTrainerState(
+      state,
+      'W2GN',
+      { potential: this.potential.trainableVariables, conjugatePotential: this.conjugatePotential.trainableVariables },
+      { optimizer: [this.opt, this.vars] },
+    );
   }
 
   /** Frees the optimizer state and the potentials the trainer built. */

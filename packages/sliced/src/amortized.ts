@@ -10,7 +10,23 @@
  * non-linear) lives in its own file and only defines the raw map f_ψ.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { OTError, checkInteger, checkNumber, checkPositive, randomUniform, stopGradient, toPointCloud, toRng, type Rng, type Seed, type TensorLike, type ValidationLevel } from '@ot/core';
+import {
+  OTError,
+  checkInteger,
+  checkNumber,
+  checkPositive,
+  getOptimizerState,
+  randomUniform,
+  setOptimizerState,
+  stopGradient,
+  toPointCloud,
+  toRng,
+  type OptimizerState,
+  type Rng,
+  type Seed,
+  type TensorLike,
+  type ValidationLevel,
+} from '@ot/core';
 import { checkP } from './internal/args.js';
 import { orthonormalColumns } from './internal/ops.js';
 import { projectRows, projectRowsForDirections, projectRowsWithDirections } from './internal/project.js';
@@ -44,8 +60,8 @@ export interface AmortizedLossOptions {
   detachDirections?: boolean;
 }
 
-/** The Adam state of an amortized slicer ({@link AmortizedSlicer.getOptimizerState}). */
-export type SlicerOptimizerState = { readonly name: string; readonly shape: readonly number[]; readonly values: Float32Array }[];
+/** The Adam state of an amortized slicer ({@link AmortizedSlicer.getOptimizerState}): `@ot/core`'s {@link OptimizerState}. */
+export type SlicerOptimizerState = OptimizerState;
 
 /** Base class of the amortized slicers; subclasses define {@link AmortizedSlicer.rawDirections}. */
 export abstract class AmortizedSlicer {
@@ -197,10 +213,7 @@ export abstract class AmortizedSlicer {
    */
   async getOptimizerState(): Promise<SlicerOptimizerState> {
     this.checkAlive();
-    const ws = await this.optimizer.getWeights();
-    const out = ws.map((w) => ({ name: w.name, shape: [...w.tensor.shape], values: Float32Array.from(w.tensor.dataSync()) }));
-    ws[0]?.tensor.dispose(); // tfjs makes a fresh scalar for the step count; the moments are its own variables
-    return out;
+    return getOptimizerState(this.optimizer);
   }
 
   /**
@@ -212,25 +225,7 @@ export abstract class AmortizedSlicer {
    */
   async setOptimizerState(state: SlicerOptimizerState): Promise<void> {
     this.checkAlive();
-    if (!Array.isArray(state) || state.length === 0 || state[0]?.shape.length !== 0) {
-      throw new OTError('INVALID_ARGUMENT', 'optimizer state must be an array starting with the step count (shape [])');
-    }
-    const moments = state.slice(1);
-    const shapes = [...this.vars, ...this.vars].map((v) => v.shape);
-    if (moments.length !== 0 && moments.length !== shapes.length) {
-      throw new OTError('SHAPE_MISMATCH', `optimizer state must hold 0 or ${shapes.length} moments (2 per variable), got ${moments.length}`);
-    }
-    moments.forEach((w, i) => {
-      const want = shapes[i]!;
-      if (w.shape.length !== want.length || w.shape.some((n, k) => n !== want[k]) || w.values.length !== tf.util.sizeFromShape(want)) {
-        throw new OTError('SHAPE_MISMATCH', `optimizer moment ${i} must have shape [${want}], got [${w.shape}]`);
-      }
-    });
-    const old = await this.optimizer.getWeights();
-    const tensors = state.map((w, i) => ({ name: w.name, tensor: i === 0 ? tf.scalar(w.values[0] ?? 0, 'int32') : tf.tensor(w.values, [...w.shape], 'float32') }));
-    await this.optimizer.setWeights(tensors);
-    tf.dispose(tensors.map((t) => t.tensor));
-    tf.dispose(old.map((w) => w.tensor)); // the replaced moments (and the fresh step-count scalar)
+    await setOptimizerState(this.optimizer, this.vars, state);
   }
 
   /** Frees the variables and the optimizer state. Further calls throw `DISPOSED`. */
