@@ -12,7 +12,7 @@
  *        [--hidden 64,64,32] [--seed 0] [--log-every K] [--eval-n 16384]
  *        [--weight-decay W] [--nd-hidden 64,64,32] [--amortizer-hidden 64,64] [--mlp-output-act]
  *        [--mlp-learn-quadratic] [--lbfgs-iters 20] [--gtol 1e-2] [--amos] [--pretrain-std S]
- *        [--nd-pretrain N]
+ *        [--nd-pretrain N] [--checkpoint DIR] [--checkpoint-every K]
  *
  * Training options (defaults reproduce the original table):
  *   --lr, --beta1, --beta2  Adam settings of every optimizer (potentials and amortizer).
@@ -50,18 +50,24 @@
  *                           it win. (Amos also uses batch 1024 and 250 001 steps: pass --batch and
  *                           --iters.)
  *
+ *   --checkpoint DIR        save each run's state (trainer variables and optimizers, batch RNG, step,
+ *                           best logged, training seconds) to DIR/<bench>-d<d>-<method>-seed<seed>.json
+ *                           every --checkpoint-every steps (default 5000) and at the end, and resume
+ *                           from that file when it exists (same command line required; pretraining is
+ *                           not repeated), so that a long run can span several sessions.
+ *
  * Without --pair/--gaussian: every pair in ../shared/benchmarks/w2/ (d = 2..32) and Gaussians
  * D = 2, 4, 8, 16, 32, 64 (pairs first, smallest first). Each run stops at --iters steps or after
  * --seconds of training, whichever comes first; runs that would start after --total-seconds are
  * skipped (and listed as such).
  */
-import { readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
-import { createRng, initBackend, randomNormal, randomUniform, type Rng } from '@ot/core';
+import { createRng, initBackend, randomNormal, randomUniform, type Rng, type RngState } from '@ot/core';
 import { l2Uvp, mapCosine } from '@ot/metrics';
-import { DenseICNN, MlpPotential, NeuralDual, W2GN, highDimGaussianBenchmark, loadW2Benchmark, type W2Benchmark } from '../src/index.js';
+import { DenseICNN, MlpPotential, NeuralDual, W2GN, highDimGaussianBenchmark, loadW2Benchmark, type TrainerState, type W2Benchmark } from '../src/index.js';
 
 const PUBLISHED: Record<number, { w2gn: number; mm: number; icnnAdam: number; mlpLbfgs: number }> = {
   2: { w2gn: 0.1, mm: 0.1, icnnAdam: 0.26, mlpLbfgs: 0.03 },
@@ -104,6 +110,8 @@ const { values } = parseArgs({
     amos: { type: 'boolean', default: false },
     'pretrain-std': { type: 'string' },
     'nd-pretrain': { type: 'string', default: '0' },
+    checkpoint: { type: 'string' },
+    'checkpoint-every': { type: 'string', default: '5000' },
   },
 });
 if (values.amos) {
@@ -211,20 +219,60 @@ function hiddenFor(kind: Task['kind'], d: number): number[] {
   return kind === 'gaussian' ? [Math.max(128, d), Math.max(128, d), Math.max(64, d)] : [Math.max(64, 2 * d), Math.max(64, 2 * d), Math.max(32, d)];
 }
 
-function train(
-  step: (x: tf.Tensor2D, y: tf.Tensor2D) => void,
-  bench: W2Benchmark,
-  rng: Rng,
-  mapFn: (x: tf.Tensor2D) => tf.Tensor2D,
-): RunResult {
+/** What a checkpoint file holds (see --checkpoint). */
+interface Checkpoint {
+  /** The options that shape the run: a resumed run must use the same. */
+  config: string;
+  step: number;
+  secs: number;
+  best?: RunResult['best'];
+  rng: RngState;
+  trainer: TrainerState;
+}
+const checkpointEvery = Number(values['checkpoint-every']);
+/** The options a resumed run must share with the saved one (everything but the time budgets and the checkpoint flags). */
+const runConfig = (label: string): string =>
+  JSON.stringify({ label, ...values, seconds: undefined, 'total-seconds': undefined, checkpoint: undefined, 'checkpoint-every': undefined, pair: undefined, gaussian: undefined });
+
+interface Trainer {
+  step(x: tf.Tensor2D, y: tf.Tensor2D): unknown;
+  getState(): Promise<TrainerState>;
+  setState(s: TrainerState): Promise<void>;
+}
+
+/** Loads the run's checkpoint into `t` when there is one; returns it (undefined for a fresh run). */
+async function resume(path: string | undefined, label: string, t: Trainer): Promise<Checkpoint | undefined> {
+  if (path === undefined || !existsSync(path)) return undefined;
+  const c = JSON.parse(readFileSync(path, 'utf8')) as Checkpoint;
+  if (c.config !== runConfig(label)) throw new Error(`${path} was written with other options; delete it or use the same command line`);
+  await t.setState(c.trainer);
+  console.log(`  resumed from ${path} at step ${c.step} (${c.secs.toFixed(0)} s trained)`);
+  return c;
+}
+
+async function save(path: string, c: Checkpoint): Promise<void> {
+  const json = JSON.stringify(c, (_k, v: unknown) => (v instanceof Float32Array ? Array.from(v) : v));
+  writeFileSync(`${path}.tmp`, json);
+  renameSync(`${path}.tmp`, path); // a kill mid-write leaves the previous checkpoint intact
+}
+
+async function train(t: Trainer, bench: W2Benchmark, rng: Rng, mapFn: (x: tf.Tensor2D) => tf.Tensor2D, label: string, ckptPath: string | undefined, from?: Checkpoint): Promise<RunResult> {
   const start = performance.now();
-  let evalSecs = 0; // time spent in --log-every evaluations, not counted as training
-  let s = 0;
-  let best: RunResult['best'];
-  while (s < iters && (performance.now() - start) / 1000 - evalSecs < seconds) {
+  const secsBefore = from?.secs ?? 0;
+  let evalSecs = 0; // time spent in --log-every evaluations and checkpoints, not counted as training
+  let s = from?.step ?? 0;
+  let best: RunResult['best'] = from?.best;
+  const trained = (): number => secsBefore + (performance.now() - start) / 1000 - evalSecs;
+  const checkpoint = async (): Promise<void> => {
+    if (ckptPath === undefined) return;
+    const e0 = performance.now();
+    await save(ckptPath, { config: runConfig(label), step: s, secs: trained(), ...(best !== undefined ? { best } : {}), rng: rng.getState(), trainer: await t.getState() });
+    evalSecs += (performance.now() - e0) / 1000;
+  };
+  while (s < iters && trained() < seconds) {
     const x = bench.sample(batch, rng);
     const y = bench.sampleTarget(batch, rng);
-    step(x, y);
+    t.step(x, y);
     tf.dispose([x, y]);
     s++;
     if (logEvery > 0 && s % logEvery === 0) {
@@ -232,10 +280,12 @@ function train(
       const uvp = l2Uvp(mapFn, (x) => bench.map(x), (n, r) => bench.sample(n, r), { n: 4096, outputVariance: bench.outputVariance, seed: 777 });
       evalSecs += (performance.now() - e0) / 1000;
       if (best === undefined || uvp < best.uvp) best = { uvp, step: s };
-      console.log(`  step ${s}: L2-UVP ${uvp.toFixed(2)} % (${((performance.now() - start) / 1000 - evalSecs).toFixed(0)} s)`);
+      console.log(`  step ${s}: L2-UVP ${uvp.toFixed(2)} % (${trained().toFixed(0)} s)`);
     }
+    if (s % checkpointEvery === 0) await checkpoint();
   }
-  return { steps: s, secs: (performance.now() - start) / 1000 - evalSecs, ...(best !== undefined ? { best } : {}) };
+  await checkpoint();
+  return { steps: s, secs: trained(), ...(best !== undefined ? { best } : {}) };
 }
 
 for (const task of tasks) {
@@ -247,7 +297,9 @@ for (const task of tasks) {
     }
     const bench = task.kind === 'pair' ? await loadW2Benchmark(task.path!) : highDimGaussianBenchmark(task.dim, { seed: 0 });
     const d = bench.dim;
-    const rng = createRng(seed + 1);
+    const ckptPath = values.checkpoint !== undefined ? `${values.checkpoint}/${task.kind === 'pair' ? 'mix3tomix10' : 'gaussian'}-d${task.dim}-${method}-seed${seed}.json` : undefined;
+    if (values.checkpoint !== undefined) mkdirSync(values.checkpoint, { recursive: true });
+    let rng = createRng(seed + 1);
     const hidden = hiddenFor(task.kind, d);
     const sc = values.sc !== undefined ? Number(values.sc) : task.kind === 'gaussian' ? 5e-2 : 1e-2;
     let mapFn: (x: tf.Tensor2D) => tf.Tensor2D;
@@ -257,14 +309,16 @@ for (const task of tasks) {
       const lambda = values.lambda !== undefined ? Number(values.lambda) : task.kind === 'gaussian' ? Math.max(10, Math.min(d, 50)) : 20;
       const t = new W2GN({ icnn: { dim: d, hidden, rank: 1, strongConvexity: sc }, lambda, objective: w2gnObjective, optimizer: adam, seed });
       const pretrainStd = values['pretrain-std'] !== undefined ? Number(values['pretrain-std']) : undefined;
-      for (let i = 0; i < pretrainSteps; i++) {
+      const from = await resume(ckptPath, label, t);
+      for (let i = 0; i < (from === undefined ? pretrainSteps : 0); i++) {
         const x = pretrainStd !== undefined ? tf.tidy(() => tf.mul(randomNormal([batch, d], rng), pretrainStd) as tf.Tensor2D) : bench.sample(batch, rng);
         const y = pretrainStd !== undefined ? tf.tidy(() => tf.mul(randomNormal([batch, d], rng), pretrainStd) as tf.Tensor2D) : bench.sampleTarget(batch, rng);
         t.pretrainStep(x, y);
         tf.dispose([x, y]);
       }
       mapFn = (x) => t.map(x);
-      run = train((x, y) => t.step(x, y), bench, rng, mapFn);
+      if (from !== undefined) rng = createRng(from.rng);
+      run = await train(t, bench, rng, mapFn, label, ckptPath, from);
       dispose = () => t.dispose();
     } else {
       const potential =
@@ -286,7 +340,8 @@ for (const task of tasks) {
         amortizerOptimizer: adam,
         seed,
       });
-      const ndPretrain = Number(values['nd-pretrain']);
+      const from = await resume(ckptPath, label, t);
+      const ndPretrain = from === undefined ? Number(values['nd-pretrain']) : 0;
       let pretrainLoss = Number.NaN;
       let i = 0;
       for (; i < ndPretrain && !(i > 1000 && pretrainLoss < 1e-6); i++) {
@@ -297,7 +352,8 @@ for (const task of tasks) {
       }
       if (ndPretrain > 0) console.log(`  identity pretraining: ${i} steps, loss ${pretrainLoss.toExponential(2)}`);
       mapFn = (x) => t.map(x);
-      run = train((x, y) => t.step(x, y), bench, rng, mapFn);
+      if (from !== undefined) rng = createRng(from.rng);
+      run = await train(t, bench, rng, mapFn, label, ckptPath, from);
       dispose = () => {
         t.dispose();
         potential.dispose();
