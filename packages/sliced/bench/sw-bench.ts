@@ -64,6 +64,22 @@ function torchMedian(n: number, d: number, L: number): number | string {
   return (JSON.parse(r.stdout.trim().split('\n').pop() as string) as { median_ms: number }).median_ms;
 }
 
+const torchTable2Script = fileURLToPath(new URL('./torch_table2.py', import.meta.url));
+interface TorchTable2 {
+  median_ms: Record<string, number>;
+  min_ms: Record<string, number>;
+}
+function torchTable2(rounds: number, block: number): TorchTable2 | string {
+  if (flag('no-torch')) return 'skipped (--no-torch)';
+  if (!existsSync(python)) return 'skipped: /usr/bin/python3 not found';
+  const r = spawnSync(python, [torchTable2Script, String(rounds), String(block)], {
+    env: { ...process.env, OMP_WAIT_POLICY: 'PASSIVE', OMP_NUM_THREADS: '2', TORCH_THREADS: '2' },
+    encoding: 'utf8',
+  });
+  if (r.status !== 0) return `skipped: torch failed (${(r.stderr || '').trim().split('\n').pop() ?? ''})`;
+  return JSON.parse(r.stdout.trim().split('\n').pop() as string) as TorchTable2;
+}
+
 console.log(`# SW_2 forward + backward w.r.t. X — backend ${backend}${flag('stock') ? ' (stock sort kernels)' : ' (@ot/core sort kernels)'}, ${reps} reps, ${new Date().toISOString()}`);
 console.log('| n | d | L | ours median (ms) | torch CPU 2 threads median (ms) | ours / torch |');
 console.log('| ---: | ---: | ---: | ---: | ---: | ---: |');
@@ -124,38 +140,46 @@ if (!flag('no-table2')) {
       [W1, W2],
     );
   };
-  // Warm every step up, then interleave the measurements (round robin) so that load changes on a
-  // shared machine hit all four alike.
-  const n2 = Math.max(reps * 4, 20);
+  // Blocks of `block` timed steps of one kind (after 3 untimed ones), the blocks round-robin over
+  // `rounds` rounds: load changes on a shared machine hit all four alike, and the large
+  // SW(L = 10000) step does not disturb the timing of the small step after it. torch_table2.py
+  // runs the same four steps, the same way, in PyTorch.
+  const block = 10;
+  const rounds = Math.max(Math.ceil((reps * 4) / block), 3);
   const fns: Array<[string, () => void]> = [
     ['sw1', swStep(1)],
     ['sw10k', swStep(10000)],
     ['la', laStep],
     ['max100', maxStep(100)],
   ];
-  for (const [, f] of fns) for (let i = 0; i < 3; i++) f();
   const times = new Map<string, number[]>(fns.map(([k]) => [k, []]));
-  for (let r = 0; r < n2; r++) {
+  for (let r = 0; r < rounds; r++) {
     for (const [k, f] of fns) {
-      const t0 = performance.now();
-      f();
-      (times.get(k) as number[]).push(performance.now() - t0);
+      for (let i = 0; i < 3; i++) f();
+      for (let i = 0; i < block; i++) {
+        const t0 = performance.now();
+        f();
+        (times.get(k) as number[]).push(performance.now() - t0);
+      }
     }
   }
+  const torch = torchTable2(rounds, block);
   const med = (k: string) => median(times.get(k) as number[]);
   const min = (k: string) => Math.min(...(times.get(k) as number[]));
   const row = (label: string, k: string, base: string | undefined, paper: string) => {
-    const rMed = base === undefined ? '1' : (med(k) / med(base)).toFixed(2);
-    const rMin = base === undefined ? '1' : (min(k) / min(base)).toFixed(2);
-    console.log(`| ${label} | ${med(k).toFixed(2)} | ${min(k).toFixed(2)} | ${rMed} | ${rMin} | ${paper} |`);
+    const ratio = (a: number, b: number) => (base === undefined ? '1' : (a / b).toFixed(2));
+    const t = typeof torch === 'string' ? undefined : torch;
+    const torchCols = t === undefined ? '— | —' : `${t.median_ms[k]!.toFixed(2)} | ${ratio(t.median_ms[k]!, t.median_ms[base ?? k]!)}`;
+    console.log(`| ${label} | ${med(k).toFixed(2)} | ${min(k).toFixed(2)} | ${ratio(med(k), med(base ?? k))} | ${ratio(min(k), min(base ?? k))} | ${torchCols} | ${paper} |`);
   };
-  console.log(`\n# Table 2 style, generator step (MLP 32→256→${dOut}, batch ${m}), ${n2} interleaved steps each`);
-  console.log('| step | median (ms) | min (ms) | ratio of medians | ratio of mins | paper (CIFAR-10 it/s ratio) |');
-  console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
+  console.log(`\n# Table 2 style, generator step (MLP 32→256→${dOut}, batch ${m}), ${rounds} rounds × ${block} steps of each kind`);
+  console.log('| step | median (ms) | min (ms) | ratio of medians | ratio of mins | torch CPU median (ms) | torch ratio of medians | paper (CIFAR-10 it/s ratio) |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   row('SW L=1', 'sw1', undefined, '1');
   row('LA-SW vs SW L=1', 'la', 'sw1', `${(18.73 / 18.58).toFixed(2)} (target ≤ 1.05)`);
   row('Max-SW T2=100 vs LA-SW', 'max100', 'la', (18.58 / 13.47).toFixed(2));
   row('SW L=10000 vs SW L=1', 'sw10k', 'sw1', (18.73 / 5.84).toFixed(2));
+  if (typeof torch === 'string') console.log(`torch: ${torch}`);
   slicer.dispose();
   tf.dispose([W1, W2, data]);
   opt.dispose();
