@@ -18,7 +18,7 @@ import {
   ACTIVATIONS,
   POSITIVITIES,
   activate,
-  activateDeriv,
+  backpropActivation,
   assertAlive,
   checkSizes,
   flatWeights,
@@ -253,7 +253,7 @@ export class ConvICNN implements Potential {
     let g: tf.Tensor = tf.mul(tf.onesLike(h!), tf.div(tf.reshape(wf, [1, 1, 1, -1]), hl * wl)); // ∂ψ/∂h_L
     let grad: tf.Tensor = tf.mul(x, this.strongConvexity);
     for (let i = L - 1; i >= 0; i--) {
-      const delta = tf.mul(g, activateDeriv(this.activation, zs[i]!)) as tf.Tensor4D;
+      const delta = backpropActivation(this.activation, tf.broadcastTo(g, zs[i]!.shape), zs[i]!, hs[i]!) as tf.Tensor4D;
       grad = tf.add(grad, tf.conv2dTranspose(delta, this.skipW[i] as unknown as tf.Tensor4D, x.shape, 2 ** (i + 1), 'same'));
       if (i > 0) g = tf.conv2dTranspose(delta, ks[i - 1]!, hs[i - 1]!.shape, 2, 'same');
     }

@@ -17,7 +17,7 @@ import {
   ACTIVATIONS,
   POSITIVITIES,
   activate,
-  activateDeriv,
+  backpropActivation,
   assertAlive,
   checkSizes,
   flatWeights,
@@ -290,6 +290,7 @@ export class DenseICNN implements Potential {
     const L = this.hidden.length;
     const xa: tf.Tensor3D[] = [];
     const z: tf.Tensor[] = [];
+    const hs: tf.Tensor[] = [];
     const quad = (i: number): tf.Tensor2D => {
       const h = this.hidden[i] as number;
       const u = tf.reshape(mm(x, this.quadA[i] as unknown as tf.Tensor2D), [n, this.rank, h]) as tf.Tensor3D;
@@ -304,6 +305,7 @@ export class DenseICNN implements Potential {
       const zi = tf.add(mm(h, ks[i - 1]!), quad(i)) as tf.Tensor2D;
       z.push(zi);
       h = activate(this.activation, zi) as tf.Tensor2D;
+      hs[i] = h;
     }
     const sc = this.strongConvexity;
     const sq = tf.sum(tf.square(x), 1);
@@ -313,7 +315,7 @@ export class DenseICNN implements Potential {
     let g: tf.Tensor = tf.reshape(wf, [1, this.hidden[L - 1] as number]);
     let grad: tf.Tensor = tf.mul(x, sc);
     for (let i = L - 1; i >= 0; i--) {
-      const delta = i === 0 ? tf.mul(g, tf.onesLike(z[0]!)) : tf.mul(g, activateDeriv(this.activation, z[i]!));
+      const delta = i === 0 ? tf.mul(g, tf.onesLike(z[0]!)) : backpropActivation(this.activation, tf.broadcastTo(g, z[i]!.shape), z[i]!, hs[i]!);
       const hsz = this.hidden[i] as number;
       const u = xa[i]!;
       const uq = tf.reshape(tf.mul(tf.mul(u, 2), tf.reshape(delta, [n, 1, hsz])), [n, this.rank * hsz]) as tf.Tensor2D;

@@ -9,7 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { OTError, checkBoolean, checkChoice, checkInteger, checkNumber, randomNormal, toRng, type Seed, type TensorLike } from '@ot/core';
-import { ACTIVATIONS, activate, activateDeriv, assertAlive, checkSizes, flatWeights, mm, nest, toBatch, type Activation, type Potential, type ValueAndGrad } from './potential.js';
+import { ACTIVATIONS, activate, activateDeriv, assertAlive, backpropActivation, checkSizes, flatWeights, mm, nest, toBatch, type Activation, type Potential, type ValueAndGrad } from './potential.js';
 
 export interface MlpPotentialOptions {
   /** Input dimension d. */
@@ -165,12 +165,14 @@ export class MlpPotential implements Potential {
   private evaluate(x: tf.Tensor2D, wantGrad: boolean): { value: tf.Tensor1D; grad?: tf.Tensor2D } {
     const n = x.shape[0];
     const zs: tf.Tensor[] = [];
+    const hs: tf.Tensor[] = [];
     let h: tf.Tensor2D = x;
     const L = this.weights.length;
     for (let i = 0; i < L - 1; i++) {
       const z = tf.add(mm(h, this.weights[i] as unknown as tf.Tensor2D), this.biases[i]!);
       zs.push(z);
       h = activate(this.activation, z) as tf.Tensor2D;
+      hs.push(h);
     }
     const wl = this.weights[L - 1] as unknown as tf.Tensor2D;
     const pre = tf.add(mm(h, wl), this.biases[L - 1]!); // [n, 1]
@@ -181,7 +183,7 @@ export class MlpPotential implements Potential {
     const wRow = tf.reshape(wl, [1, wl.shape[0]]);
     let g: tf.Tensor = this.outputActivation ? tf.mul(activateDeriv(this.activation, pre), wRow) : wRow;
     for (let i = L - 2; i >= 0; i--) {
-      const delta = tf.mul(g, activateDeriv(this.activation, zs[i]!)) as tf.Tensor2D;
+      const delta = backpropActivation(this.activation, tf.broadcastTo(g, zs[i]!.shape), zs[i]!, hs[i]!) as tf.Tensor2D;
       g = mm(delta, tf.transpose(this.weights[i]!) as tf.Tensor2D);
     }
     const grad = tf.add(g, tf.mul(x, q)) as tf.Tensor2D;

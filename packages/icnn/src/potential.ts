@@ -5,7 +5,7 @@
  * of ∇ψ). Brenier: for a convex ψ, ∇ψ is the optimal W2 map from P to (∇ψ)#P.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { OTError, toFloatTensor, type TensorLike } from '@ot/core';
+import { OTError, customGrad2, toFloatTensor, type TensorLike } from '@ot/core';
 
 /** Activations of the hidden layers (convex and nondecreasing, as an ICNN needs). */
 export type Activation = 'celu' | 'softplus' | 'relu';
@@ -43,11 +43,14 @@ export interface Potential {
   readonly isDisposed: boolean;
 }
 
-/** Scalar activation σ and its derivative σ' as differentiable tensor ops. */
+/**
+ * Scalar activation σ as a differentiable tensor op. CELU with α = 1 is ELU (z for z > 0,
+ * e^z − 1 otherwise): one fused kernel, several times faster on wasm than its four-op spelling.
+ */
 export function activate(name: Activation, z: tf.Tensor): tf.Tensor {
   switch (name) {
-    case 'celu': // celu with α = 1: z for z > 0, e^z − 1 otherwise
-      return tf.add(tf.relu(z), tf.sub(tf.exp(tf.minimum(z, 0)), 1));
+    case 'celu':
+      return tf.elu(z);
     case 'softplus':
       return tf.softplus(z);
     case 'relu':
@@ -55,7 +58,7 @@ export function activate(name: Activation, z: tf.Tensor): tf.Tensor {
   }
 }
 
-/** σ'(z) for {@link activate}. */
+/** σ'(z) for {@link activate} (for small tensors; {@link backpropActivation} is the fast path). */
 export function activateDeriv(name: Activation, z: tf.Tensor): tf.Tensor {
   switch (name) {
     case 'celu':
@@ -65,6 +68,30 @@ export function activateDeriv(name: Activation, z: tf.Tensor): tf.Tensor {
     case 'relu':
       return tf.step(z);
   }
+}
+
+/**
+ * g ⊙ ELU'(z) from h = ELU(z), by tfjs's fused `EluGrad` kernel (g·(h + 1) where h < 0, g elsewhere),
+ * differentiable w.r.t. g and h: ∂/∂g = ELU'(z), ∂/∂h = g·[h < 0], which composed with h = ELU(z)
+ * gives g·ELU''(z). (EluGrad has no gradient of its own in tfjs.)
+ */
+const eluBackprop = customGrad2((g: tf.Tensor, h: tf.Tensor, save: tf.GradSaveFunc) => {
+  save([g, h]);
+  return {
+    value: tf.engine().runKernel('EluGrad', { dy: g, y: h }) as tf.Tensor,
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [gs, hs] = saved as [tf.Tensor, tf.Tensor];
+      return [tf.engine().runKernel('EluGrad', { dy, y: hs }) as tf.Tensor, tf.mul(tf.mul(dy, gs), tf.step(tf.neg(hs)))];
+    },
+  };
+});
+
+/**
+ * The backward step through an activation: g ⊙ σ'(z), given z and h = σ(z) (`g`, `z`, `h` of one
+ * shape), differentiable w.r.t. g, z and h (potentials' gradient maps are trained through it).
+ */
+export function backpropActivation(name: Activation, g: tf.Tensor, z: tf.Tensor, h: tf.Tensor): tf.Tensor {
+  return name === 'celu' ? eluBackprop(g, h) : tf.mul(g, activateDeriv(name, z));
 }
 
 /** softplus⁻¹(w) = log(e^w − 1), for w > 0 (w is floored at `floor`). */

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createRng } from '@ot/core';
 import { describeWithBackends, expectNoLeakedTensors, expectTensorsClose, finiteDifferenceGradient, loadFixture } from '@ot/test-utils';
 import { DenseICNN, MlpPotential, W2GN, type Activation, type Potential } from '../src/index.js';
+import { activate, backpropActivation } from '../src/potential.js';
 
 interface RefCase {
   activation: Activation;
@@ -124,6 +125,42 @@ describeWithBackends('DenseICNN', () => {
     const { grads } = tf.variableGrads(() => tf.sum(tf.mul(net.push(x), c)) as tf.Scalar, [la]);
     const expected = Math.exp(0.2) * (0.5 * 1 + -1 * 2 + 2 * -1 + 0.25 * 0.5);
     expect(grads[la.name]!.dataSync()[0]).toBeCloseTo(expected, 4);
+    tf.dispose([x, c, Object.values(grads)]);
+    net.dispose();
+  });
+
+  it('backpropActivation (fused EluGrad for celu): g·σ\'(z) and its gradients equal the plain formula', () => {
+    const z = tf.tensor2d([[-2, -0.5, 0.3], [1.5, -1e-3, -4]]);
+    const g = tf.tensor2d([[0.7, -1.2, 2], [0.1, 3, -0.4]]);
+    const c = tf.tensor2d([[1, -2, 0.5], [2, 1, -1]]);
+    const fused = (gg: tf.Tensor, zz: tf.Tensor) => tf.sum(tf.mul(backpropActivation('celu', gg, zz, activate('celu', zz)), c)) as tf.Scalar;
+    const plain = (gg: tf.Tensor, zz: tf.Tensor) => tf.sum(tf.mul(tf.mul(gg, tf.exp(tf.minimum(zz, 0))), c)) as tf.Scalar;
+    expectTensorsClose(fused(g, z), plain(g, z).dataSync()[0]!, { rtol: 1e-6 });
+    const [dgF, dzF] = tf.grads(fused)([g, z]);
+    const [dgP, dzP] = tf.grads(plain)([g, z]);
+    expectTensorsClose(dgF!, dgP!, { rtol: 1e-6, atol: 1e-7 });
+    expectTensorsClose(dzF!, dzP!, { rtol: 1e-5, atol: 1e-7 }); // g·c·e^z where z < 0, 0 elsewhere
+    tf.dispose([z, g, c, dgF, dzF, dgP, dzP]);
+  });
+
+  it('MlpPotential (celu): the weight-gradient of Σ ∇ψ(x)·c matches finite differences', () => {
+    const net = new MlpPotential({ dim: 2, hidden: [6, 5], outputActivation: true, seed: 4 });
+    const w = net.getWeights();
+    w['layers.2.weight'] = [Array.from({ length: 5 }, (_, i) => Math.cos(i + 0.5))];
+    net.setWeights(w);
+    const x = tf.tensor2d([[0.5, -1], [2, 0.25], [-1.5, 0.75]]);
+    const c = tf.tensor2d([[1, 2], [-1, 0.5], [0.3, -0.7]]);
+    const loss = () => tf.sum(tf.mul(net.push(x), c)) as tf.Scalar;
+    const W0 = net.trainableVariables[0]!; // the first hidden layer [2, 6]
+    const { grads } = tf.variableGrads(loss, [W0]);
+    const w0 = Float64Array.from(W0.dataSync());
+    const f = (v: Float64Array): number => {
+      W0.assign(tf.tensor(Float32Array.from(v), W0.shape));
+      return tf.tidy(() => loss().dataSync()[0] as number);
+    };
+    const fd = finiteDifferenceGradient(f, w0, 1e-2);
+    W0.assign(tf.tensor(Float32Array.from(w0), W0.shape));
+    expectTensorsClose(tf.reshape(grads[W0.name]!, [-1]), Array.from(fd), { rtol: 2e-2, atol: 2e-3 });
     tf.dispose([x, c, Object.values(grads)]);
     net.dispose();
   });
