@@ -29,7 +29,8 @@ import {
 } from '@ot/core';
 import { checkP } from './internal/args.js';
 import { orthonormalColumns } from './internal/ops.js';
-import { projectRows, projectRowsForDirections, projectRowsWithDirections } from './internal/project.js';
+import { projectRows, projectRowsWithDirections } from './internal/project.js';
+import { uniformCostsForDirections, uniformPair } from './internal/uniform-costs.js';
 import { detachedCopy } from './internal/sphere-ascent.js';
 import { projectedCosts, pthRootOfMean } from './internal/projected-costs.js';
 
@@ -179,10 +180,13 @@ export abstract class AmortizedSlicer {
     });
   }
 
-  /** The loss as a function of ψ only (X, Y constants): the objective of {@link AmortizedSlicer.step}. */
+  /**
+   * The loss as a function of ψ only (X, Y constants): the objective of {@link AmortizedSlicer.step},
+   * its cost along the directions differentiated in closed form (two uniform batches of m points).
+   */
   private lossForParameters(x: tf.Tensor2D, y: tf.Tensor2D): tf.Scalar {
     const dirs = orthonormalColumns(this.rawDirections(x, y));
-    return pthRootOfMean(projectedCosts(projectRowsForDirections(x, dirs), projectRowsForDirections(y, dirs), this.p), this.p);
+    return pthRootOfMean(uniformCostsForDirections(uniformPair(x, y), dirs, this.p), this.p);
   }
 
   /**

@@ -15,6 +15,7 @@ import type { TensorLike, ValidationLevel } from '@ot/core';
 import { checkP, optionalWeights, toPair } from './internal/args.js';
 import { projectRows, projectRowsForDirections } from './internal/project.js';
 import { projectedCosts, pthRootOfMean } from './internal/projected-costs.js';
+import { uniformCostsAndGradient, uniformPair, type UniformPair } from './internal/uniform-costs.js';
 import { checkAscentOptions, detachedCopy, initialDirection, sphereAscent, type SphereAscentOptions } from './internal/sphere-ascent.js';
 
 export interface MaxSlicedWassersteinOptions extends SphereAscentOptions {
@@ -59,15 +60,27 @@ export function maxSlicedWasserstein(X: TensorLike, Y: TensorLike, options: MaxS
     const a = optionalWeights(options.a, x.shape[0], 'a', options.validate);
     const b = optionalWeights(options.b, y.shape[0], 'b', options.validate);
     const theta0 = initialDirection(d, options);
-    // The ascent differentiates w.r.t. θ only (the data are constants of the objective).
-    const objective = (theta: tf.Tensor1D): tf.Scalar => {
-      const D = tf.reshape(theta, [d, 1]) as tf.Tensor2D;
-      return tf.sum(projectedCosts(projectRowsForDirections(x, D), projectRowsForDirections(y, D), p, a, b)) as tf.Scalar;
-    };
+    // The ascent differentiates w.r.t. θ only (the data are constants of the objective): in closed
+    // form for two uniform measures of equal size (the mini-batch case), by tfjs otherwise.
+    const objective =
+      a === undefined && b === undefined && x.shape[0] === y.shape[0]
+        ? uniformAscentObjective(uniformPair(x, y), p)
+        : (theta: tf.Tensor1D): tf.Scalar => {
+            const D = tf.reshape(theta, [d, 1]) as tf.Tensor2D;
+            return tf.sum(projectedCosts(projectRowsForDirections(x, D), projectRowsForDirections(y, D), p, a, b)) as tf.Scalar;
+          };
     // Detach θ* (a copy of its d values), so gradients w.r.t. X, Y never flow through the ascent.
     const theta = detachedCopy(sphereAscent(objective, theta0, ascent));
     const D = tf.reshape(theta, [d, 1]) as tf.Tensor2D;
     const value = pthRootOfMean(projectedCosts(projectRows(x, D), projectRows(y, D), p, a, b), p);
     return { value, direction: theta };
   });
+}
+
+
+/** The ascent's objective in closed form: θ ↦ ∇_θ W_p^p(θ#μ, θ#ν) for two uniform batches of equal size. */
+function uniformAscentObjective(pair: UniformPair, p: number): { gradient: (theta: tf.Tensor1D) => tf.Tensor1D } {
+  return {
+    gradient: (theta) => tf.tidy(() => tf.reshape(uniformCostsAndGradient(pair, tf.reshape(theta, [pair.d, 1]) as tf.Tensor2D, p).grad, [pair.d]) as tf.Tensor1D),
+  };
 }

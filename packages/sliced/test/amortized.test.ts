@@ -11,6 +11,9 @@ import {
   type AmortizedSlicerOptions,
 } from '../src/index.js';
 import { scalar, shiftedGaussians } from './helpers.js';
+import { projectRowsForDirections } from '../src/internal/project.js';
+import { projectedCosts } from '../src/internal/projected-costs.js';
+import { uniformCostsForDirections, uniformPair } from '../src/internal/uniform-costs.js';
 
 type Ctor = new (m: number, d: number, o?: AmortizedSlicerOptions) => AmortizedSlicer;
 const models: Array<[string, Ctor]> = [
@@ -49,6 +52,24 @@ function fdTensor(f: (t: tf.Tensor) => number, t: tf.Tensor, h: number): number[
 }
 
 describeWithBackends('amortized slicers', () => {
+  it('closed-form cost along K directions (uniform, n = m) equals the taped projection, sort and 1D cost, with its gradient', () => {
+    const [X, Y] = shiftedGaussians(24, 5, 1, 1.5, 13);
+    const D = tf.tidy(() => {
+      const g = tf.randomNormal([5, 3], 0, 1, 'float32', 4);
+      return tf.div(g, tf.norm(g, 'euclidean', 0, true)) as tf.Tensor2D;
+    });
+    const c = tf.tensor1d([0.7, -1.3, 2]);
+    const pair = uniformPair(X, Y);
+    for (const p of [1, 2, 3]) {
+      const closed = (dirs: tf.Tensor) => tf.sum(tf.mul(uniformCostsForDirections(pair, dirs as tf.Tensor2D, p), c)) as tf.Scalar;
+      const taped = (dirs: tf.Tensor) =>
+        tf.sum(tf.mul(projectedCosts(projectRowsForDirections(X, dirs as tf.Tensor2D), projectRowsForDirections(Y, dirs as tf.Tensor2D), p), c)) as tf.Scalar;
+      expectTensorsClose(closed(D), taped(D).dataSync()[0]!, { rtol: 1e-5 });
+      expectTensorsClose(tf.grad(closed)(D), tf.grad(taped)(D), { rtol: 1e-4, atol: 1e-5 });
+    }
+    tf.dispose([X, Y, D, c, pair.Z, pair.Zt]);
+  });
+
   for (const [name, Model] of models) {
     for (const K of [1, 2]) {
       it(`${name} (K = ${K}): gradients w.r.t. ψ, X and Y match finite differences`, () => {

@@ -66,19 +66,25 @@ export function initialDirection(q: number, options: SphereAscentOptions): tf.Te
 /**
  * Runs T2 steps of projected ascent of `objective(θ)` (a scalar function of a unit `[q]` vector,
  * evaluated on detached data) from `theta0`; returns the final unit direction (a new tensor).
+ * `objective` is either the function (differentiated by tfjs) or `{ gradient }`, its Euclidean
+ * gradient `[q]` in closed form.
  */
-export function sphereAscent(objective: (theta: tf.Tensor1D) => tf.Scalar, theta0: tf.Tensor1D, opts: CheckedAscent): tf.Tensor1D {
+export function sphereAscent(
+  objective: ((theta: tf.Tensor1D) => tf.Scalar) | { gradient: (theta: tf.Tensor1D) => tf.Tensor1D },
+  theta0: tf.Tensor1D,
+  opts: CheckedAscent,
+): tf.Tensor1D {
   let theta = tf.clone(theta0);
   const q = theta.shape[0];
   let m: tf.Tensor1D = tf.zeros([q]);
   let v: tf.Tensor1D = tf.zeros([q]);
   const [b1, b2] = opts.betas;
-  const grad = tf.grad((t: tf.Tensor) => objective(t as tf.Tensor1D));
+  const grad = typeof objective === 'function' ? (tf.grad((t: tf.Tensor) => objective(t as tf.Tensor1D)) as (t: tf.Tensor1D) => tf.Tensor1D) : objective.gradient;
   for (let t = 1; t <= opts.iterations; t++) {
     const next = tf.tidy(() => {
       // Riemannian gradient: drop the radial component (the objective is homogeneous in θ, so the
       // radial part only inflates Adam's second moments and biases its per-coordinate steps).
-      const gE = grad(theta) as tf.Tensor1D;
+      const gE = grad(theta);
       const g = tf.sub(gE, tf.mul(theta, tf.sum(tf.mul(gE, theta)))) as tf.Tensor1D;
       let stepDir: tf.Tensor1D;
       let nm = m;
