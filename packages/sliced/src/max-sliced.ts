@@ -81,6 +81,6 @@ export function maxSlicedWasserstein(X: TensorLike, Y: TensorLike, options: MaxS
 /** The ascent's objective in closed form: θ ↦ ∇_θ W_p^p(θ#μ, θ#ν) for two uniform batches of equal size. */
 function uniformAscentObjective(pair: UniformPair, p: number): { gradient: (theta: tf.Tensor1D) => tf.Tensor1D } {
   return {
-    gradient: (theta) => tf.tidy(() => tf.reshape(uniformCostsAndGradient(pair, tf.reshape(theta, [pair.d, 1]) as tf.Tensor2D, p).grad, [pair.d]) as tf.Tensor1D),
+    gradient: (theta) => tf.tidy(() => tf.reshape(uniformCostsAndGradient(pair, tf.reshape(theta, [pair.d, 1]) as tf.Tensor2D, p, false).grad, [pair.d]) as tf.Tensor1D),
   };
 }

@@ -30,9 +30,10 @@ export function uniformPair(x: tf.Tensor2D, y: tf.Tensor2D): UniformPair {
 }
 
 /**
- * W_p^p along each column of `D` `[d, K]` → `costs` `[K]`, and ∇_D Σ_k costs_k → `grad` `[d, K]`.
+ * W_p^p along each column of `D` `[d, K]` → `costs` `[K]` (skipped when `withCosts` is false, as in
+ * an ascent that needs only the gradient), and ∇_D Σ_k costs_k → `grad` `[d, K]`.
  */
-export function uniformCostsAndGradient(pair: UniformPair, D: tf.Tensor2D, p: number): { costs: tf.Tensor1D; grad: tf.Tensor2D } {
+export function uniformCostsAndGradient(pair: UniformPair, D: tf.Tensor2D, p: number, withCosts = true): { costs?: tf.Tensor1D; grad: tf.Tensor2D } {
   return tf.tidy(() => {
     const { n, Z, Zt } = pair;
     const K = D.shape[1];
@@ -41,8 +42,8 @@ export function uniformCostsAndGradient(pair: UniformPair, D: tf.Tensor2D, p: nu
     const { values, indices } = tf.topk(proj, n, true); // every row in decreasing order
     const v3 = tf.reshape(values, [K, 2, n]);
     const r = tf.reshape(tf.sub(tf.slice(v3, [0, 0, 0], [K, 1, n]), tf.slice(v3, [0, 1, 0], [K, 1, n])), [K, n]);
-    const absR = tf.abs(r);
-    const costs = tf.mean(p === 1 ? absR : p === 2 ? tf.square(r) : tf.pow(absR, p), 1) as tf.Tensor1D;
+    const absR = p === 2 ? r : tf.abs(r); // |r| is used for p ≠ 2 only
+    const costs = withCosts ? (tf.mean(p === 1 ? absR : p === 2 ? tf.square(r) : tf.pow(absR, p), 1) as tf.Tensor1D) : undefined;
     // c_i = (p/n)|r_i|^{p−1} sign(r_i), scattered to +c at x's row σ(i), −c at y's row τ(i).
     const c = p === 2 ? tf.mul(r, 2 / n) : p === 1 ? tf.mul(tf.sign(r), 1 / n) : tf.mul(tf.mul(tf.sign(r), tf.pow(absR, p - 1)), p / n);
     const signed = tf.reshape(tf.mul(tf.reshape(c, [K, 1, n]), tf.tensor3d([1, -1], [1, 2, 1])), [2 * K * n]);
@@ -51,7 +52,7 @@ export function uniformCostsAndGradient(pair: UniformPair, D: tf.Tensor2D, p: nu
     const flat = tf.reshape(tf.add(indices, offsets), [2 * K * n, 1]);
     const w = tf.reshape(tf.scatterND(flat, signed, [2 * K * n]), [K, 2 * n]);
     const grad = tf.matMul(Zt, tf.transpose(w)) as tf.Tensor2D; // [d, K]
-    return { costs, grad };
+    return costs === undefined ? { grad } : { costs, grad };
   });
 }
 
@@ -64,7 +65,7 @@ export function uniformCostsForDirections(pair: UniformPair, D: tf.Tensor2D, p: 
     const { costs, grad } = uniformCostsAndGradient(pair, dirs, p);
     save([grad]);
     return {
-      value: costs,
+      value: costs!,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.mul(saved[0]!, tf.reshape(dy, [1, -1])),
     };
   });
