@@ -33,6 +33,7 @@ export type OptimizerStateLike = readonly { readonly name: string; readonly shap
  * ```
  */
 export async function getOptimizerState(optimizer: tf.Optimizer): Promise<OptimizerState> {
+  checkOptimizer(optimizer);
   const ws = await optimizer.getWeights();
   const out = ws.map((w) => ({ name: w.name, shape: [...w.tensor.shape], values: Float32Array.from(w.tensor.dataSync()) }));
   ws[0]?.tensor.dispose(); // a fresh scalar for the step count; the moments are the optimizer's own variables
@@ -78,6 +79,10 @@ export function checkOptimizerState(variables: readonly tf.Variable[], state: Op
  *   `SHAPE_MISMATCH` when the moments do not match the variables (2 per variable, same shapes)
  */
 export async function setOptimizerState(optimizer: tf.Optimizer, variables: readonly tf.Variable[], state: OptimizerStateLike): Promise<void> {
+  checkOptimizer(optimizer);
+  if (!Array.isArray(variables) || !variables.every((v) => v instanceof tf.Variable)) {
+    throw new OTError('INVALID_ARGUMENT', 'variables must be an array of tf.Variable (the ones the optimizer updates, in order)');
+  }
   checkOptimizerState(variables, state);
   const old = await optimizer.getWeights();
   const tensors = state.map((w, i) => ({
@@ -87,4 +92,8 @@ export async function setOptimizerState(optimizer: tf.Optimizer, variables: read
   await optimizer.setWeights(tensors);
   tf.dispose(tensors.map((t) => t.tensor));
   tf.dispose(old.map((w) => w.tensor)); // the replaced moments (and the fresh step-count scalar)
+}
+
+function checkOptimizer(optimizer: unknown): void {
+  if (!(optimizer instanceof tf.Optimizer)) throw new OTError('INVALID_ARGUMENT', 'optimizer must be a tfjs Optimizer (e.g. tf.train.adam())');
 }
