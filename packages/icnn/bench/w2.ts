@@ -12,7 +12,8 @@
  *        [--hidden 64,64,32] [--seed 0] [--log-every K] [--eval-n 16384]
  *        [--weight-decay W] [--nd-hidden 64,64,32] [--amortizer-hidden 64,64] [--mlp-output-act]
  *        [--mlp-learn-quadratic] [--lbfgs-iters 20] [--gtol 1e-2] [--amos] [--pretrain-std S]
- *        [--nd-pretrain N] [--checkpoint DIR] [--checkpoint-every K]
+ *        [--nd-pretrain N] [--nd-update alternating|simultaneous] [--nd-init identity|lecun]
+ *        [--checkpoint DIR] [--checkpoint-every K]
  *
  * Training options (defaults reproduce the original table):
  *   --lr, --beta1, --beta2  Adam settings of every optimizer (potentials and amortizer).
@@ -40,13 +41,20 @@
  *   --nd-pretrain N         NeuralDual: pretrain ∇f to the identity for ≤ N steps on uniform points of
  *                           [−5, 5]^d (w2ot's data bounds; plain Adam lr 1e-3; stops early once the
  *                           loss is < 1e-6 after 1000 steps, as w2ot). Default 0. Our MlpPotential
- *                           starts as the identity map already, so it matters for nd-icnn only.
+ *                           starts as the identity map already, so it matters for nd-icnn only
+ *                           (and with --nd-init lecun).
+ *   --nd-update             NeuralDual's update order: `alternating` (default: H against the updated
+ *                           f) or `simultaneous` (w2ot: both gradients at the step's start).
+ *   --nd-init               nd-mlp's potential and H: `identity` (default: output layer at zero, so
+ *                           ∇f = H = id from the start) or `lecun` (flax's default for every layer,
+ *                           as w2ot; needs --nd-pretrain).
  *   --amos                  Amos (2023)'s benchmark configuration for NeuralDual
  *                           (facebookresearch/w2ot, nn_hd_benchmark.yaml + lbfgs.yaml): AdamW
  *                           lr 5e-4, β = (0.5, 0.5), weight decay 1e-4, cosine decay to ×1e-4 over
  *                           --iters; potential and H widths [2b, 2b, b], b = max(d, 32); ELU
  *                           (= CELU) with the output activation and trainable q; L-BFGS ≤ 100
- *                           iterations, gtol 0.1; --nd-pretrain 10001. Flags given explicitly with
+ *                           iterations, gtol 0.1; --nd-pretrain 10001, --nd-update simultaneous,
+ *                           --nd-init lecun. Flags given explicitly with
  *                           it win. (Amos also uses batch 1024 and 250 001 steps: pass --batch and
  *                           --iters.)
  *
@@ -110,6 +118,8 @@ const { values } = parseArgs({
     amos: { type: 'boolean', default: false },
     'pretrain-std': { type: 'string' },
     'nd-pretrain': { type: 'string', default: '0' },
+    'nd-update': { type: 'string', default: 'alternating' },
+    'nd-init': { type: 'string', default: 'identity' },
     checkpoint: { type: 'string' },
     'checkpoint-every': { type: 'string', default: '5000' },
   },
@@ -129,6 +139,8 @@ if (values.amos) {
     'lbfgs-iters': '100',
     gtol: '0.1',
     'nd-pretrain': '10001',
+    'nd-update': 'simultaneous',
+    'nd-init': 'lecun',
   };
   for (const [k, v] of Object.entries(amos)) if (!given(k)) (values as Record<string, unknown>)[k] = v;
 }
@@ -150,6 +162,10 @@ const pretrainSteps = Number(values.pretrain);
 const logEvery = Number(values['log-every']);
 const w2gnObjective = values['w2gn-objective'] as 'joint' | 'reference';
 if (!['joint', 'reference'].includes(w2gnObjective)) throw new Error(`unknown --w2gn-objective ${w2gnObjective}`);
+const ndUpdate = values['nd-update'] as 'alternating' | 'simultaneous';
+if (!['alternating', 'simultaneous'].includes(ndUpdate)) throw new Error(`unknown --nd-update ${ndUpdate}`);
+const ndInit = values['nd-init'] as 'identity' | 'lecun';
+if (!['identity', 'lecun'].includes(ndInit)) throw new Error(`unknown --nd-init ${ndInit}`);
 if (!['none', 'cosine'].includes(values['lr-decay'])) throw new Error(`unknown --lr-decay ${values['lr-decay']}`);
 const adam = {
   lr: Number(values.lr),
@@ -188,7 +204,7 @@ console.log(
   `Adam lr ${adam.lr} (${values['lr-decay'] === 'cosine' ? `cosine decay to ×${values['lr-alpha']}` : 'constant'}), β = (${adam.beta1}, ${adam.beta2}), weight decay ${adam.weightDecay}; seed ${seed}${values.amos ? ' (--amos)' : ''}`,
 );
 console.log(
-  `W2GN (${w2gnObjective} objective): DenseICNN, ${pretrainSteps} identity-pretraining steps (not counted in the training time); NeuralDual: objective amortization, L-BFGS fine-tuning (≤ ${lbfgs.maxIter} iterations, gtol ${lbfgs.gtol})${methods.includes('nd-mlp') ? `; MLP potential${values['mlp-output-act'] ? ' with output activation' : ''}${values['mlp-learn-quadratic'] ? ', trainable q' : ''}` : ''}\n`,
+  `W2GN (${w2gnObjective} objective): DenseICNN, ${pretrainSteps} identity-pretraining steps (not counted in the training time); NeuralDual (${ndUpdate} updates, ${ndInit} init): objective amortization, L-BFGS fine-tuning (≤ ${lbfgs.maxIter} iterations, gtol ${lbfgs.gtol})${methods.includes('nd-mlp') ? `; MLP potential${values['mlp-output-act'] ? ' with output activation' : ''}${values['mlp-learn-quadratic'] ? ', trainable q' : ''}` : ''}\n`,
 );
 
 interface RunResult {
@@ -329,12 +345,15 @@ for (const task of tasks) {
               hidden: widths(values['nd-hidden'], d, [Math.max(64, 2 * d), Math.max(64, 2 * d), Math.max(64, 2 * d)]),
               outputActivation: values['mlp-output-act'],
               learnQuadratic: values['mlp-learn-quadratic'],
+              init: ndInit,
               seed,
             });
       const t = new NeuralDual({
         potential,
         amortization: 'objective',
         amortizerHidden: widths(values['amortizer-hidden'], d, [Math.max(64, 2 * d), Math.max(64, 2 * d)]),
+        amortizerInit: ndInit,
+        update: ndUpdate,
         finetune: lbfgs,
         optimizer: adam,
         amortizerOptimizer: adam,

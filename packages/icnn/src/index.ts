@@ -9,6 +9,7 @@
 export type { Potential, ValueAndGrad, Activation, Positivity } from './potential.js';
 export { DenseICNN, type DenseICNNOptions, type DenseICNNWeights } from './dense-icnn.js';
 export { MlpPotential, type MlpPotentialOptions, type MlpPotentialWeights } from './mlp-potential.js';
+export type { MlpInit } from './potential.js';
 export { conjugate, type ConjugateOptions, type ConjugateResult, type ConjugateSolver, type ConjugateTarget } from './conjugate.js';
 export { W2GN, w2gnLoss, type W2GNOptions, type W2GNLoss, type W2GNStepLosses, type W2GNObjective } from './w2gn.js';
 export {
@@ -18,6 +19,7 @@ export {
   type NeuralDualStepLosses,
   type AmortizationLoss,
   type AmortizerOptions,
+  type NeuralDualUpdate,
 } from './neural-dual.js';
 export type { AdamOptions, BatchSampler, FitOptions, Progress, TrainerState, SavedOptimizer, VariableValues } from './trainer.js';
 export { loadW2Benchmark, parseW2Benchmark, type W2Benchmark } from './w2-benchmark.js';

@@ -8,8 +8,8 @@
  * below (the quadratic term helps).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { OTError, checkBoolean, checkChoice, checkInteger, checkNumber, randomNormal, toRng, type Seed, type TensorLike } from '@ot/core';
-import { ACTIVATIONS, activate, activateDeriv, assertAlive, backpropActivation, checkSizes, flatWeights, mm, nest, toBatch, type Activation, type Potential, type ValueAndGrad } from './potential.js';
+import { OTError, checkBoolean, checkChoice, checkInteger, checkNumber, toRng, type Seed, type TensorLike } from '@ot/core';
+import { ACTIVATIONS, MLP_INITS, activate, activateDeriv, assertAlive, backpropActivation, checkSizes, flatWeights, mm, nest, toBatch, initDense, type Activation, type MlpInit, type Potential, type ValueAndGrad } from './potential.js';
 
 export interface MlpPotentialOptions {
   /** Input dimension d. */
@@ -24,9 +24,17 @@ export interface MlpPotentialOptions {
   learnQuadratic?: boolean;
   /** Apply the hidden activation to the scalar output layer too (w2ot; default false). */
   outputActivation?: boolean;
-  /** Seed of the initialization (the output layer starts at zero). */
+  /**
+   * Initialization: `'identity'` (default; LeCun-normal hidden layers, output layer at zero, so ∇ψ
+   * is exactly the identity map with q = 1) or `'lecun'` (flax's default, as w2ot: every layer
+   * LeCun truncated-normal, biases zero; ∇ψ is not the identity until pretrained, e.g. with
+   * `NeuralDual.pretrain`).
+   */
+  init?: MlpInit;
+  /** Seed of the initialization. */
   seed?: Seed;
 }
+
 
 /**
  * Weights of an MlpPotential: `layers.{i}.weight` `[out, in]` and `layers.{i}.bias` `[out]`
@@ -44,6 +52,7 @@ export class MlpPotential implements Potential {
   readonly quadratic: number;
   readonly learnQuadratic: boolean;
   readonly outputActivation: boolean;
+  readonly init: MlpInit;
   private readonly logAlpha: tf.Variable | null = null;
   private readonly weights: tf.Variable[] = []; // [in, out]
   private readonly biases: tf.Variable[] = [];
@@ -66,14 +75,14 @@ export class MlpPotential implements Potential {
     this.quadratic = this.learnQuadratic
       ? checkNumber(options.quadratic ?? 1, 'quadratic', (v) => v > 0, 'a number > 0 (learnQuadratic trains log q)')
       : checkNumber(options.quadratic ?? 1, 'quadratic', (v) => v >= 0, 'a number ≥ 0');
+    this.init = checkChoice(options.init ?? 'identity', 'init', MLP_INITS);
     const rng = toRng(options.seed);
     if (this.learnQuadratic) this.logAlpha = tf.variable(tf.scalar(Math.log(this.quadratic)));
     const sizes = [this.dim, ...this.hidden, 1];
     tf.tidy(() => {
       for (let i = 0; i + 1 < sizes.length; i++) {
         const [a, b] = [sizes[i] as number, sizes[i + 1] as number];
-        const last = i + 2 === sizes.length;
-        this.weights.push(tf.variable(last ? tf.zeros([a, b]) : tf.mul(randomNormal([a, b], rng), Math.sqrt(1 / a))));
+        this.weights.push(tf.variable(initDense(a, b, this.init, i + 2 === sizes.length, rng)));
         this.biases.push(tf.variable(tf.zeros([b])));
       }
     });

@@ -15,14 +15,22 @@
  * ∇f maps P to Q.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { OTError, checkChoice, checkInteger, randomNormal, toRng, type Seed, type TensorLike } from '@ot/core';
+import { OTError, checkChoice, checkInteger, toRng, type Seed, type TensorLike } from '@ot/core';
 import { conjugate, type ConjugateOptions } from './conjugate.js';
 import { DenseICNN, type DenseICNNOptions } from './dense-icnn.js';
-import { ACTIVATIONS, activate, assertAlive, checkSizes, mm, scoped, toBatch, type Activation, type Potential } from './potential.js';
+import { ACTIVATIONS, MLP_INITS, activate, assertAlive, checkSizes, mm, scoped, toBatch, initDense, type Activation, type MlpInit, type Potential } from './potential.js';
 import { checkBatches, fitLoop, makeAdam, optimizerStep, readTrainerState, restoreTrainerState, type AdamOptions, type FitOptions, type TrainerState } from './trainer.js';
 
 export type AmortizationLoss = 'objective' | 'regression' | 'cycle';
 const AMORTIZATIONS: readonly AmortizationLoss[] = ['objective', 'regression', 'cycle'];
+
+/**
+ * Order of the two updates of a step: `'alternating'` (f first, then H against the updated f) or
+ * `'simultaneous'` (both gradients at the step's starting weights, as w2ot's single gradient of the
+ * summed loss).
+ */
+export type NeuralDualUpdate = 'alternating' | 'simultaneous';
+const UPDATES: readonly NeuralDualUpdate[] = ['alternating', 'simultaneous'];
 
 export interface AmortizerOptions {
   dim: number;
@@ -30,13 +38,19 @@ export interface AmortizerOptions {
   hidden?: number[];
   /** Activation (default `'celu'`). */
   activation?: Activation;
+  /**
+   * `'identity'` (default: the last layer starts at zero, so H = id) or `'lecun'` (flax's default
+   * for every layer, as w2ot's `InitNN`; pretrain with {@link NeuralDual.pretrain}).
+   */
+  init?: MlpInit;
   seed?: Seed;
 }
 
-/** The amortization network H(y) = y + MLP(y) (the last layer starts at zero, so H = id). */
+/** The amortization network H(y) = y + MLP(y) (by default the last layer starts at zero, so H = id). */
 export class Amortizer {
   readonly dim: number;
   readonly activation: Activation;
+  readonly init: MlpInit;
   private readonly weights: tf.Variable[] = [];
   private readonly biases: tf.Variable[] = [];
   private disposed = false;
@@ -53,13 +67,13 @@ export class Amortizer {
     this.dim = checkInteger(options.dim, 'dim');
     const hidden = checkSizes(options.hidden ?? [64, 64], 'hidden');
     this.activation = checkChoice(options.activation ?? 'celu', 'activation', ACTIVATIONS);
+    this.init = checkChoice(options.init ?? 'identity', 'init', MLP_INITS);
     const rng = toRng(options.seed);
     const sizes = [this.dim, ...hidden, this.dim];
     tf.tidy(() => {
       for (let i = 0; i + 1 < sizes.length; i++) {
         const [a, b] = [sizes[i] as number, sizes[i + 1] as number];
-        const last = i + 2 === sizes.length;
-        this.weights.push(tf.variable(last ? tf.zeros([a, b]) : tf.mul(randomNormal([a, b], rng), Math.sqrt(1 / a))));
+        this.weights.push(tf.variable(initDense(a, b, this.init, i + 2 === sizes.length, rng)));
         this.biases.push(tf.variable(tf.zeros([b])));
       }
     });
@@ -99,6 +113,10 @@ export interface NeuralDualOptions {
   amortization?: AmortizationLoss;
   /** Hidden widths of H's MLP (default `[64, 64]`). */
   amortizerHidden?: number[];
+  /** Initialization of H (default `'identity'`; `'lecun'` as w2ot, then {@link NeuralDual.pretrain}). */
+  amortizerInit?: MlpInit;
+  /** Order of f's and H's updates in a step (default `'alternating'`). */
+  update?: NeuralDualUpdate;
   /**
    * Fine-tune H(y) with a conjugate solver before the potential's update (`false` to skip;
    * default `{ solver: 'lbfgs', maxIter: 20, gtol: 1e-2 }`). Required by `'regression'`.
@@ -141,6 +159,7 @@ export class NeuralDual {
   readonly amortizer: Amortizer;
   readonly amortization: AmortizationLoss;
   readonly finetune: false | Omit<ConjugateOptions, 'init'>;
+  readonly update: NeuralDualUpdate;
   private readonly ownsPotential: boolean;
   private readonly opt: tf.Optimizer;
   private readonly hOpt: tf.Optimizer;
@@ -151,6 +170,7 @@ export class NeuralDual {
     if (options === null || typeof options !== 'object') throw new OTError('INVALID_ARGUMENT', 'NeuralDual options must be an object');
     const rng = toRng(options.seed);
     this.amortization = checkChoice(options.amortization ?? 'objective', 'amortization', AMORTIZATIONS);
+    this.update = checkChoice(options.update ?? 'alternating', 'update', UPDATES);
     const ft = options.finetune ?? { solver: 'lbfgs', maxIter: 20, gtol: 1e-2 };
     if (ft !== false && (ft === null || typeof ft !== 'object')) throw new OTError('INVALID_ARGUMENT', 'finetune must be false or conjugate options');
     if (ft === false && this.amortization === 'regression') {
@@ -166,7 +186,12 @@ export class NeuralDual {
     this.ownsPotential = options.potential === undefined;
     this.potential = options.potential ?? new DenseICNN({ ...options.icnn!, seed: rng.nextSeed() });
     try {
-      this.amortizer = new Amortizer({ dim: this.potential.dim, hidden: options.amortizerHidden ?? [64, 64], seed: rng.nextSeed() });
+      this.amortizer = new Amortizer({
+        dim: this.potential.dim,
+        hidden: options.amortizerHidden ?? [64, 64],
+        ...(options.amortizerInit !== undefined ? { init: options.amortizerInit } : {}),
+        seed: rng.nextSeed(),
+      });
     } catch (e) {
       if (this.ownsPotential) this.potential.dispose();
       throw e;
@@ -181,8 +206,9 @@ export class NeuralDual {
   }
 
   /**
-   * One step: x̂ = H(y) (fine-tuned when enabled), a step of f on E_P f(x) − E_Q f(x̂), then a
-   * step of H on the amortization loss.
+   * One step: x̂ = H(y) (fine-tuned when enabled), a step of f on E_P f(x) − E_Q f(x̂) and a step
+   * of H on the amortization loss — against the updated f (`update: 'alternating'`) or the step's
+   * starting f (`'simultaneous'`).
    * @param xBatch `[n, d]` samples of P
    * @param yBatch `[m, d]` samples of Q
    */
@@ -200,6 +226,9 @@ export class NeuralDual {
         converged = r.converged.reduce((a, b) => a + b, 0) / r.converged.length;
       }
       const target = xHat;
+      // f's step does not depend on H (x̂ is fixed above), so H's step first = both at the start.
+      const stepH = (): number => optimizerStep(this.hOpt, this.amortizer.trainableVariables, () => ({ total: this.amortizationLoss(y, target), parts: [] }))[0]!;
+      const amortFirst = this.update === 'simultaneous' ? stepH() : undefined;
       const [, dual] = optimizerStep(this.opt, f.trainableVariables, () => {
         const fx = tf.mean(f.value(x));
         const fHat = tf.mean(f.value(target));
@@ -207,8 +236,8 @@ export class NeuralDual {
         return { total: tf.sub(fx, fHat) as tf.Scalar, parts: [tf.add(fx, conj) as tf.Scalar] };
       });
       f.convexify();
-      const [amort] = optimizerStep(this.hOpt, this.amortizer.trainableVariables, () => ({ total: this.amortizationLoss(y, target), parts: [] }));
-      return { dual: dual!, amortization: amort!, solverConverged: converged };
+      const amort = amortFirst ?? stepH();
+      return { dual: dual!, amortization: amort, solverConverged: converged };
     });
   }
 
@@ -230,13 +259,14 @@ export class NeuralDual {
   }
 
   /**
-   * One step of pretraining f towards the identity map (Amos 2023's `pretrain_identity`, as W2GN
-   * does): minimizes E‖∇f(z) − z‖² over the points z of both batches, with its own optimizer
-   * (`pretrainOptimizer`). H needs none: it starts as the identity, the conjugate point of
-   * f = ½‖·‖².
+   * One step of pretraining f and H towards the identity map (Amos 2023's `pretrain_identity`, as
+   * W2GN does): minimizes E‖∇f(z) − z‖² + E‖H(z) − z‖² over the points z of both batches, with its
+   * own optimizer (`pretrainOptimizer`; f and H share no weight, so this is one Adam per network).
+   * The identity is the conjugate point of f = ½‖·‖². With the default `'identity'` inits H is
+   * already the identity (its term and gradient are exactly 0), as is an MlpPotential's ∇f.
    * @param xBatch `[n, d]` points (samples of P, or of a box around the data)
    * @param yBatch `[m, d]` points (samples of Q, or of the same box)
-   * @returns the loss
+   * @returns the loss (the sum of both terms)
    */
   pretrainStep(xBatch: TensorLike, yBatch: TensorLike): number {
     assertAlive(this.disposed, 'NeuralDual');
@@ -244,8 +274,9 @@ export class NeuralDual {
     const out = scoped(() => {
       const [x, y] = checkBatches(xBatch, yBatch, this.dim);
       const z = tf.concat([x, y], 0);
-      return optimizerStep(this.pretrainOpt, f.trainableVariables, () => ({
-        total: tf.mean(tf.sum(tf.square(tf.sub(f.push(z), z)), 1)) as tf.Scalar,
+      const sq = (t: tf.Tensor2D): tf.Scalar => tf.mean(tf.sum(tf.square(tf.sub(t, z)), 1));
+      return optimizerStep(this.pretrainOpt, [...f.trainableVariables, ...this.amortizer.trainableVariables], () => ({
+        total: tf.add(sq(f.push(z)), sq(this.amortizer.predict(z))) as tf.Scalar,
         parts: [],
       }));
     });

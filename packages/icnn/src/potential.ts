@@ -5,7 +5,7 @@
  * of ∇ψ). Brenier: for a convex ψ, ∇ψ is the optimal W2 map from P to (∇ψ)#P.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { OTError, customGrad2, toFloatTensor, type TensorLike } from '@ot/core';
+import { OTError, customGrad2, randomNormal, toFloatTensor, type Rng, type TensorLike } from '@ot/core';
 
 /** Activations of the hidden layers (convex and nondecreasing, as an ICNN needs). */
 export type Activation = 'celu' | 'softplus' | 'relu';
@@ -183,4 +183,18 @@ export function scoped<T>(fn: () => T): T {
   } finally {
     engine.endScope();
   }
+}
+
+/** How an MLP's weights start (the `init` option of `MlpPotential` and `Amortizer`). */
+export type MlpInit = 'identity' | 'lecun';
+export const MLP_INITS: readonly MlpInit[] = ['identity', 'lecun'];
+
+/**
+ * One dense layer's weight `[fanIn, fanOut]`: zero for an identity-start output layer, else LeCun
+ * normal — untruncated N(0, 1/fanIn) for `'identity'` (as before), flax's `lecun_normal`
+ * (truncated at ±2σ, σ rescaled so the variance is 1/fanIn) for `'lecun'`.
+ */
+export function initDense(fanIn: number, fanOut: number, init: MlpInit, isOutput: boolean, rng: Rng): tf.Tensor2D {
+  if (init === 'identity') return isOutput ? tf.zeros([fanIn, fanOut]) : (tf.mul(randomNormal([fanIn, fanOut], rng), Math.sqrt(1 / fanIn)) as tf.Tensor2D);
+  return tf.truncatedNormal([fanIn, fanOut], 0, Math.sqrt(1 / fanIn) / 0.8796256610342398, 'float32', rng.nextSeed());
 }

@@ -104,6 +104,26 @@ describeWithBackends('DenseICNN', () => {
     net.dispose();
   });
 
+  it("MlpPotential init 'lecun' (flax lecun_normal): variance 1/fan-in, truncated at 2σ, every layer", () => {
+    const net = new MlpPotential({ dim: 64, hidden: [256], init: 'lecun', seed: 3 });
+    const w = net.getWeights();
+    for (const [key, fanIn] of [
+      ['layers.0.weight', 64],
+      ['layers.1.weight', 256],
+    ] as const) {
+      const v = (w[key] as number[][]).flat();
+      const std = Math.sqrt(v.reduce((a, b) => a + b * b, 0) / v.length);
+      expect(Math.abs(std * Math.sqrt(fanIn) - 1)).toBeLessThan(key === 'layers.0.weight' ? 0.03 : 0.15);
+      expect(Math.max(...v.map(Math.abs))).toBeLessThanOrEqual((2 * Math.sqrt(1 / fanIn)) / 0.8796256610342398 + 1e-6);
+    }
+    expect((w['layers.0.bias'] as number[]).every((b) => b === 0)).toBe(true);
+    // the default 'identity' init keeps the output layer at 0
+    const idNet = new MlpPotential({ dim: 64, hidden: [256], seed: 3 });
+    expect((idNet.getWeights()['layers.1.weight'] as number[][]).flat().every((b) => b === 0)).toBe(true);
+    net.dispose();
+    idNet.dispose();
+  });
+
   it('MlpPotential with outputActivation and learnQuadratic (w2ot PotentialNN): push and weight-gradients match finite differences', () => {
     const net = new MlpPotential({ dim: 2, hidden: [8, 8], outputActivation: true, learnQuadratic: true, quadratic: 0.5, seed: 2 });
     const x = tf.tensor2d([[0.5, -1], [2, 0.25]]);
