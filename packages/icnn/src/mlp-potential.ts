@@ -35,7 +35,6 @@ export interface MlpPotentialOptions {
   seed?: Seed;
 }
 
-
 /**
  * Weights of an MlpPotential: `layers.{i}.weight` `[out, in]` and `layers.{i}.bias` `[out]`
  * (PyTorch `nn.Linear` layout), the last layer having `out = 1`; with `learnQuadratic`, also
