@@ -8,6 +8,7 @@
  *   pnpm --filter @ot/icnn bench:w2 [--pair path ...] [--gaussian D ...] [--iters N] [--seconds S]
  *        [--total-seconds T] [--methods w2gn,nd-icnn,nd-mlp] [--batch B] [--backend wasm|cpu]
  *        [--lr 1e-3] [--lr-decay none|cosine] [--lr-alpha A] [--beta1 0.9] [--beta2 0.999]
+ *        [--adam-eps E]
  *        [--pretrain 100] [--w2gn-objective joint|reference] [--lambda L] [--sc S]
  *        [--hidden 64,64,32] [--seed 0] [--log-every K] [--eval-n 16384]
  *        [--weight-decay W] [--nd-hidden 64,64,32] [--amortizer-hidden 64,64] [--mlp-output-act]
@@ -17,6 +18,9 @@
  *
  * Training options (defaults reproduce the original table):
  *   --lr, --beta1, --beta2  Adam settings of every optimizer (potentials and amortizer).
+ *   --adam-eps E            Adam's ε of every optimizer (default: tfjs's 1e-7; optax, used by
+ *                           Amos 2023, has 1e-8 — not set by --amos, so that the logged --amos
+ *                           runs stay reproducible).
  *   --lr-decay cosine       cosine-decay lr to lr·A (--lr-alpha, default 1e-4 as in Amos 2023's
  *                           configs) over the run's --iters steps; `none` keeps lr constant.
  *   --pretrain N            W2GN identity-pretraining steps (not counted in the training time).
@@ -101,6 +105,7 @@ const { values } = parseArgs({
     'lr-alpha': { type: 'string', default: '1e-4' },
     beta1: { type: 'string', default: '0.9' },
     beta2: { type: 'string', default: '0.999' },
+    'adam-eps': { type: 'string' },
     pretrain: { type: 'string', default: '100' },
     'w2gn-objective': { type: 'string', default: 'joint' },
     lambda: { type: 'string' },
@@ -172,6 +177,7 @@ const adam = {
   beta1: Number(values.beta1),
   beta2: Number(values.beta2),
   weightDecay: Number(values['weight-decay']),
+  ...(values['adam-eps'] !== undefined ? { epsilon: Number(values['adam-eps']) } : {}),
   ...(values['lr-decay'] === 'cosine' ? { decaySteps: iters, decayAlpha: Number(values['lr-alpha']) } : {}),
 };
 
@@ -201,7 +207,7 @@ tasks.sort((a, b) => (a.kind === b.kind ? a.dim - b.dim : a.kind === 'pair' ? -1
 const backend = await initBackend({ ...(values.backend !== undefined ? { backend: values.backend } : {}), quiet: true });
 console.log(`backend ${backend}; per run: ≤ ${iters} steps or ${seconds} s of training, batch ${batch}; total budget ${totalSeconds} s`);
 console.log(
-  `Adam lr ${adam.lr} (${values['lr-decay'] === 'cosine' ? `cosine decay to ×${values['lr-alpha']}` : 'constant'}), β = (${adam.beta1}, ${adam.beta2}), weight decay ${adam.weightDecay}; seed ${seed}${values.amos ? ' (--amos)' : ''}`,
+  `Adam lr ${adam.lr} (${values['lr-decay'] === 'cosine' ? `cosine decay to ×${values['lr-alpha']}` : 'constant'}), β = (${adam.beta1}, ${adam.beta2}), ε ${adam.epsilon ?? '1e-7 (tfjs)'}, weight decay ${adam.weightDecay}; seed ${seed}${values.amos ? ' (--amos)' : ''}`,
 );
 console.log(
   `W2GN (${w2gnObjective} objective): DenseICNN, ${pretrainSteps} identity-pretraining steps (not counted in the training time); NeuralDual (${ndUpdate} updates, ${ndInit} init): objective amortization, L-BFGS fine-tuning (≤ ${lbfgs.maxIter} iterations, gtol ${lbfgs.gtol})${methods.includes('nd-mlp') ? `; MLP potential${values['mlp-output-act'] ? ' with output activation' : ''}${values['mlp-learn-quadratic'] ? ', trainable q' : ''}` : ''}\n`,

@@ -15,6 +15,11 @@ export interface AdamOptions {
   /** Adam β2 (default 0.999). */
   beta2?: number;
   /**
+   * Adam ε, added to √v̂ (default: the backend's epsilon, 1e-7 in float32 — tfjs's default; optax
+   * and PyTorch use 1e-8).
+   */
+  epsilon?: number;
+  /**
    * Cosine decay of the learning rate over this many steps (optax's `cosine_decay_schedule`, used
    * by Amos 2023): lr_t = lr·((1 − α)·½(1 + cos(π·min(t, T)/T)) + α). Default: constant lr.
    */
@@ -75,7 +80,8 @@ export function makeAdam(o: AdamOptions | undefined, name: string): tf.AdamOptim
   ] as const) {
     if (typeof v !== 'number' || !(v >= 0 && v < 1)) throw new OTError('INVALID_ARGUMENT', `${name}.${k} must be in [0, 1), got ${String(v)}`);
   }
-  const opt = tf.train.adam(lr, b1, b2);
+  const eps = o?.epsilon === undefined ? undefined : checkPositive(o.epsilon, `${name}.epsilon`);
+  const opt = tf.train.adam(lr, b1, b2, eps);
   if (o?.decaySteps !== undefined) {
     const steps = checkInteger(o.decaySteps, `${name}.decaySteps`);
     const alpha = checkNumber(o.decayAlpha ?? 0, `${name}.decayAlpha`, (v) => v >= 0 && v <= 1, 'a number in [0, 1]');

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createRng, initBackend, randomUniform } from '@ot/core';
 import { l2Uvp } from '@ot/metrics';
 import { expectNoLeakedTensors, expectTensorsClose, testBackends } from '@ot/test-utils';
@@ -17,6 +17,10 @@ function uvp(pair: W2Benchmark, map: (x: tf.Tensor2D) => tf.Tensor2D): number {
 }
 
 describe(`training on the d = 2 Mix3→Mix10 pair [${backend}]`, () => {
+  beforeAll(async () => {
+    await initBackend({ backend, quiet: true });
+  });
+
   it('NeuralDual (MLP potential, objective + L-BFGS), 100 steps: L2-UVP well below the linear map', async () => {
     await initBackend({ backend, quiet: true });
     const pair = await loadW2Benchmark(pairPath);
@@ -186,6 +190,24 @@ describe(`training on the d = 2 Mix3→Mix10 pair [${backend}]`, () => {
     expect(() => makeAdam({ weightDecay: -1 }, 'optimizer')).toThrow(/weightDecay/);
     opt.dispose();
     tf.dispose([v, u]);
+  });
+
+  it('epsilon: the first Adam step is lr·g/(|g| + ε)', () => {
+    // loss u², u = 1: g = 2, m̂ = g, v̂ = g², so the step is lr·2/(2 + ε)
+    const step = (epsilon?: number): number => {
+      const opt = makeAdam({ lr: 0.1, ...(epsilon !== undefined ? { epsilon } : {}) }, 'optimizer');
+      const u = tf.variable(tf.scalar(1));
+      optimizerStep(opt, [u], () => ({ total: tf.square(u) as tf.Scalar, parts: [] }));
+      const moved = 1 - (u.dataSync()[0] as number);
+      opt.dispose();
+      u.dispose();
+      return moved;
+    };
+    expect(step(2)).toBeCloseTo(0.1 * (2 / 4), 5);
+    expect(step(0.5)).toBeCloseTo(0.1 * (2 / 2.5), 5);
+    expect(step()).toBeCloseTo(0.1, 5);
+    expect(() => makeAdam({ epsilon: 0 }, 'optimizer')).toThrow(/epsilon/);
+    expect(() => makeAdam({ epsilon: Number.NaN }, 'optimizer')).toThrow(/epsilon/);
   });
 
   it('no leaked tensors across 100 W2GN and 100 NeuralDual steps (construction to dispose)', async () => {
