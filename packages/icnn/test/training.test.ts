@@ -22,7 +22,6 @@ describe(`training on the d = 2 Mix3→Mix10 pair [${backend}]`, () => {
   });
 
   it('NeuralDual (MLP potential, objective + L-BFGS), 100 steps: L2-UVP well below the linear map', async () => {
-    await initBackend({ backend, quiet: true });
     const pair = await loadW2Benchmark(pairPath);
     const rng = createRng(1);
     const potential = new MlpPotential({ dim: 2, hidden: [64, 64, 64], seed: 0 });
@@ -39,7 +38,6 @@ describe(`training on the d = 2 Mix3→Mix10 pair [${backend}]`, () => {
   });
 
   it('NeuralDual.pretrain: ∇f → identity on the box, then training starts from it', async () => {
-    await initBackend({ backend, quiet: true });
     const box = (n: number, r: ReturnType<typeof createRng>): tf.Tensor2D => randomUniform([n, 2], r, -5, 5) as tf.Tensor2D;
     // an ICNN's gradient is not the identity at init (MlpPotential's is: its last layer starts at 0)
     const potential = new DenseICNN({ dim: 2, hidden: [32, 32], strongConvexity: 0.1, seed: 0 });
@@ -64,7 +62,6 @@ describe(`training on the d = 2 Mix3→Mix10 pair [${backend}]`, () => {
   });
 
   it("NeuralDual init 'lecun' (w2ot): f and H start away from the identity, pretrain brings both to it", async () => {
-    await initBackend({ backend, quiet: true });
     const box = (n: number, r: ReturnType<typeof createRng>): tf.Tensor2D => randomUniform([n, 2], r, -5, 5) as tf.Tensor2D;
     const potential = new MlpPotential({ dim: 2, hidden: [32, 32], outputActivation: true, learnQuadratic: true, init: 'lecun', seed: 0 });
     const nd = new NeuralDual({ potential, amortizerHidden: [32, 32], amortizerInit: 'lecun', seed: 0 });
@@ -86,7 +83,6 @@ describe(`training on the d = 2 Mix3→Mix10 pair [${backend}]`, () => {
   });
 
   it("NeuralDual update 'simultaneous': H's step sees the step's starting f, f's step is unchanged", async () => {
-    await initBackend({ backend, quiet: true });
     const x = tf.randomNormal([64, 2], 0, 1, 'float32', 4) as tf.Tensor2D;
     const y = tf.tidy(() => tf.add(tf.mul(tf.randomNormal([64, 2], 0, 1.5, 'float32', 5), 2), 1)) as tf.Tensor2D;
     const build = (update: 'alternating' | 'simultaneous'): NeuralDual => {
@@ -120,7 +116,6 @@ describe(`training on the d = 2 Mix3→Mix10 pair [${backend}]`, () => {
   });
 
   it('W2GN (DenseICNN, cycle λ = 20), identity pretraining + 150 steps: L2-UVP below the linear map', async () => {
-    await initBackend({ backend, quiet: true });
     const pair = await loadW2Benchmark(pairPath);
     const w2gn = new W2GN({ icnn: { dim: 2, hidden: [32, 32, 16], strongConvexity: 1e-2 }, lambda: 20, optimizer: { lr: 3e-3 }, seed: 0 });
     const sampleX = (n: number, r: ReturnType<typeof createRng>): tf.Tensor2D => pair.sample(n, r);
@@ -138,7 +133,6 @@ describe(`training on the d = 2 Mix3→Mix10 pair [${backend}]`, () => {
   });
 
   it("W2GN objective 'reference': ψ̄ learns only from the cycle term (λ = 0 leaves it unchanged)", async () => {
-    await initBackend({ backend, quiet: true });
     const x = tf.randomNormal([32, 2], 0, 1, 'float32', 4) as tf.Tensor2D;
     const y = tf.tidy(() => tf.add(tf.mul(tf.randomNormal([32, 2], 0, 1, 'float32', 5), 2), 1)) as tf.Tensor2D;
     const changed = (objective: 'joint' | 'reference'): number => {
@@ -211,7 +205,6 @@ describe(`training on the d = 2 Mix3→Mix10 pair [${backend}]`, () => {
   });
 
   it('no leaked tensors across 100 W2GN and 100 NeuralDual steps (construction to dispose)', async () => {
-    await initBackend({ backend, quiet: true });
     const rng = createRng(3);
     const x = tf.randomNormal([16, 2], 0, 1, 'float32', 1) as tf.Tensor2D;
     const y = tf.tidy(() => tf.add(tf.mul(tf.randomNormal([16, 2], 0, 1, 'float32', 2), 2), 1)) as tf.Tensor2D;
