@@ -12,7 +12,7 @@
  *        [--pretrain 100] [--w2gn-objective joint|reference] [--lambda L] [--sc S]
  *        [--hidden 64,64,32] [--seed 0] [--log-every K] [--eval-n 16384]
  *        [--weight-decay W] [--nd-hidden 64,64,32] [--amortizer-hidden 64,64] [--mlp-output-act]
- *        [--mlp-learn-quadratic] [--lbfgs-iters 20] [--gtol 1e-2] [--amos] [--pretrain-std S]
+ *        [--mlp-learn-quadratic] [--lbfgs-iters 20] [--gtol 1e-2] [--line-search L] [--amos] [--pretrain-std S]
  *        [--nd-pretrain N] [--nd-update alternating|simultaneous] [--nd-init identity|lecun]
  *        [--checkpoint DIR] [--checkpoint-every K]
  *
@@ -42,6 +42,9 @@
  *   --mlp-output-act        nd-mlp: activation on the potential's output layer (w2ot).
  *   --mlp-learn-quadratic   nd-mlp: trainable q of ½·q·‖x‖² (w2ot's log α).
  *   --lbfgs-iters, --gtol   NeuralDual's L-BFGS fine-tuning budget (default 20, 1e-2).
+ *   --line-search L         its line search: `backtracking` (default) or `parallel` (w2ot's: the 10
+ *                           steps 1.5⁻ᵏ in one batch; see ConjugateOptions.lineSearch). Not set by
+ *                           --amos, so that the logged --amos runs reproduce.
  *   --nd-pretrain N         NeuralDual: pretrain ∇f to the identity for ≤ N steps on uniform points of
  *                           [−5, 5]^d (w2ot's data bounds; plain Adam lr 1e-3; stops early once the
  *                           loss is < 1e-6 after 1000 steps, as w2ot). Default 0. Our MlpPotential
@@ -79,7 +82,7 @@ import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import { createRng, initBackend, randomNormal, randomUniform, type Rng, type RngState } from '@ot/core';
 import { l2Uvp, mapCosine } from '@ot/metrics';
-import { DenseICNN, MlpPotential, NeuralDual, W2GN, highDimGaussianBenchmark, loadW2Benchmark, type TrainerState, type W2Benchmark } from '../src/index.js';
+import { DenseICNN, MlpPotential, NeuralDual, W2GN, highDimGaussianBenchmark, loadW2Benchmark, type LineSearch, type TrainerState, type W2Benchmark } from '../src/index.js';
 
 const PUBLISHED: Record<number, { w2gn: number; mm: number; icnnAdam: number; mlpLbfgs: number }> = {
   2: { w2gn: 0.1, mm: 0.1, icnnAdam: 0.26, mlpLbfgs: 0.03 },
@@ -120,6 +123,7 @@ const { values } = parseArgs({
     'mlp-learn-quadratic': { type: 'boolean', default: false },
     'lbfgs-iters': { type: 'string', default: '20' },
     gtol: { type: 'string', default: '1e-2' },
+    'line-search': { type: 'string' }, // no default: absent from the checkpoint's option key unless given
     amos: { type: 'boolean', default: false },
     'pretrain-std': { type: 'string' },
     'nd-pretrain': { type: 'string', default: '0' },
@@ -152,7 +156,12 @@ if (values.amos) {
 const amosWidths = (d: number): number[] => [2 * Math.max(d, 32), 2 * Math.max(d, 32), Math.max(d, 32)];
 const widths = (flag: string | undefined, d: number, fallback: number[]): number[] =>
   flag !== undefined ? flag.split(',').map(Number) : values.amos ? amosWidths(d) : fallback;
-const lbfgs = { solver: 'lbfgs' as const, maxIter: Number(values['lbfgs-iters']), gtol: Number(values.gtol) };
+const lbfgs = {
+  solver: 'lbfgs' as const,
+  maxIter: Number(values['lbfgs-iters']),
+  gtol: Number(values.gtol),
+  ...(values['line-search'] !== undefined ? { lineSearch: values['line-search'] as LineSearch } : {}),
+};
 
 type Method = 'w2gn' | 'nd-icnn' | 'nd-mlp';
 const methods = values.methods.split(',').map((m) => m.trim()) as Method[];
@@ -210,7 +219,7 @@ console.log(
   `Adam lr ${adam.lr} (${values['lr-decay'] === 'cosine' ? `cosine decay to ×${values['lr-alpha']}` : 'constant'}), β = (${adam.beta1}, ${adam.beta2}), ε ${adam.epsilon ?? '1e-7 (tfjs)'}, weight decay ${adam.weightDecay}; seed ${seed}${values.amos ? ' (--amos)' : ''}`,
 );
 console.log(
-  `W2GN (${w2gnObjective} objective): DenseICNN, ${pretrainSteps} identity-pretraining steps (not counted in the training time); NeuralDual (${ndUpdate} updates, ${ndInit} init): objective amortization, L-BFGS fine-tuning (≤ ${lbfgs.maxIter} iterations, gtol ${lbfgs.gtol})${methods.includes('nd-mlp') ? `; MLP potential${values['mlp-output-act'] ? ' with output activation' : ''}${values['mlp-learn-quadratic'] ? ', trainable q' : ''}` : ''}\n`,
+  `W2GN (${w2gnObjective} objective): DenseICNN, ${pretrainSteps} identity-pretraining steps (not counted in the training time); NeuralDual (${ndUpdate} updates, ${ndInit} init): objective amortization, L-BFGS fine-tuning (≤ ${lbfgs.maxIter} iterations, gtol ${lbfgs.gtol}${values['line-search'] !== undefined ? `, ${values['line-search']} line search` : ''})${methods.includes('nd-mlp') ? `; MLP potential${values['mlp-output-act'] ? ' with output activation' : ''}${values['mlp-learn-quadratic'] ? ', trainable q' : ''}` : ''}\n`,
 );
 
 interface RunResult {

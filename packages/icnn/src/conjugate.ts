@@ -1,13 +1,13 @@
 /**
  * Batched convex-conjugate solvers: x̂(y) = argmin_x f(x) − ⟨x, y⟩, so f*(y) = ⟨x̂, y⟩ − f(x̂)
  * and ∇f(x̂) = y at the optimum. As in Amos, *On amortizing convex conjugates for optimal
- * transport*, ICLR 2023: L-BFGS with a backtracking (Armijo) line search, or Adam with a
- * cosine-decayed step from 0.1. Every sample of the batch is solved independently (own L-BFGS
+ * transport*, ICLR 2023: L-BFGS with an Armijo line search (backtracking, or w2ot's parallel
+ * search over a fixed grid of steps), or Adam with a cosine-decayed step from 0.1. Every sample of the batch is solved independently (own L-BFGS
  * memory, own step, own convergence test), with the potential evaluated on the still-active rows
  * in one batched call per line-search round.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { OTError, checkChoice, checkFinite, checkInteger, checkPositive, toFloatTensor, type TensorLike } from '@ot/core';
+import { OTError, checkChoice, checkFinite, checkInteger, checkNumber, checkPositive, toFloatTensor, type TensorLike } from '@ot/core';
 import { scoped, toBatch, type ValueAndGrad } from './potential.js';
 
 /** What a conjugate solver needs of f: its dimension and f, ∇f on a batch. */
@@ -17,6 +17,9 @@ export interface ConjugateTarget {
 }
 
 export type ConjugateSolver = 'lbfgs' | 'adam';
+
+/** The L-BFGS line search (see {@link ConjugateOptions.lineSearch}). */
+export type LineSearch = 'backtracking' | 'parallel';
 
 export interface ConjugateOptions {
   /** `'lbfgs'` (default) or `'adam'`. */
@@ -31,8 +34,22 @@ export interface ConjugateOptions {
   memory?: number;
   /** Adam's initial step, cosine-decayed to 0 over `maxIter` (default 0.1). */
   lr?: number;
-  /** Maximum halvings of the L-BFGS step per iteration (default 30). */
+  /**
+   * The L-BFGS line search. Both take the largest step ≤ 1 along the L-BFGS direction that
+   * satisfies Armijo's condition (c₁ = 1e-4). `'backtracking'` (default) halves the step up to
+   * `maxBacktracks` times and also accepts a step that keeps f within float32 round-off while
+   * reducing the gradient (near the optimum the Armijo decrease is below float32 resolution).
+   * `'parallel'` is w2ot's (Amos, ICLR 2023; its `lbfgs.yaml`): f is evaluated at the
+   * `lsEvaluations` steps `lsBase`⁻ᵏ, k = 0 … lsEvaluations − 1, in one batch, Armijo is strict,
+   * and a sample whose steps all fail stops there.
+   */
+  lineSearch?: LineSearch;
+  /** Maximum halvings of the L-BFGS step per iteration, `'backtracking'` (default 30). */
   maxBacktracks?: number;
+  /** Ratio between successive steps of the `'parallel'` line search (default 1.5; > 1). */
+  lsBase?: number;
+  /** Number of steps the `'parallel'` line search tries (default 10). */
+  lsEvaluations?: number;
 }
 
 /** The solution of a batch of conjugate problems (tensors owned by the caller). */
@@ -50,6 +67,9 @@ export interface ConjugateResult {
 }
 
 const SOLVERS: readonly ConjugateSolver[] = ['lbfgs', 'adam'];
+const LINE_SEARCHES: readonly LineSearch[] = ['backtracking', 'parallel'];
+/** Armijo's sufficient-decrease constant c₁. */
+const ARMIJO_C1 = 1e-4;
 
 /**
  * Solves x̂ = argmin_x f(x) − ⟨x, y⟩ for every row of y.
@@ -72,7 +92,10 @@ export function conjugate(f: ConjugateTarget, y: TensorLike, options: ConjugateO
   const gtol = checkPositive(options.gtol ?? 1e-3, 'gtol');
   const memory = checkInteger(options.memory ?? 10, 'memory');
   const lr = checkPositive(options.lr ?? 0.1, 'lr');
+  const lineSearch = checkChoice(options.lineSearch ?? 'backtracking', 'lineSearch', LINE_SEARCHES);
   const maxBacktracks = checkInteger(options.maxBacktracks ?? 30, 'maxBacktracks');
+  const lsBase = checkNumber(options.lsBase ?? 1.5, 'lsBase', (v) => v > 1, 'a number > 1');
+  const lsEvaluations = checkInteger(options.lsEvaluations ?? 10, 'lsEvaluations');
   const [yData, x0, n] = scoped(() => {
     const yt = toBatch(y, f.dim, 'y');
     checkFinite(yt, 'y');
@@ -87,7 +110,7 @@ export function conjugate(f: ConjugateTarget, y: TensorLike, options: ConjugateO
     return [Float64Array.from(yt.dataSync()), Float64Array.from(init.dataSync()), yt.shape[0]] as const;
   });
   const d = f.dim;
-  const state = solver === 'lbfgs' ? lbfgs(f, yData, x0, n, d, { maxIter, gtol, memory, maxBacktracks }) : adam(f, yData, x0, n, d, { maxIter, gtol, lr });
+  const state = solver === 'lbfgs' ? lbfgs(f, yData, x0, n, d, { maxIter, gtol, memory, lineSearch, maxBacktracks, lsBase, lsEvaluations }) : adam(f, yData, x0, n, d, { maxIter, gtol, lr });
   const x = tf.tensor2d(Float32Array.from(state.x), [n, d]);
   const value = tf.tidy(() => {
     const vg = f.valueAndGrad(x);
@@ -105,13 +128,18 @@ interface SolverState {
 
 /** φ_i(x_i) = f(x_i) − ⟨x_i, y_i⟩ and its gradient for the listed rows. */
 function evalRows(f: ConjugateTarget, x: Float64Array, y: Float64Array, rows: readonly number[], d: number): { v: Float64Array; g: Float64Array } {
-  const m = rows.length;
-  const xs = new Float32Array(m * d);
-  rows.forEach((r, k) => {
-    for (let j = 0; j < d; j++) xs[k * d + j] = x[r * d + j] as number;
-  });
+  const pick = (a: Float64Array): Float64Array => {
+    const out = new Float64Array(rows.length * d);
+    rows.forEach((r, k) => out.set(a.subarray(r * d, (r + 1) * d), k * d));
+    return out;
+  };
+  return evalPoints(f, pick(x), pick(y), rows.length, d);
+}
+
+/** φ(x_k) = f(x_k) − ⟨x_k, y_k⟩ and its gradient for m packed points x, y `[m·d]`, in one batch. */
+function evalPoints(f: ConjugateTarget, x: Float64Array, y: Float64Array, m: number, d: number): { v: Float64Array; g: Float64Array } {
   const [vt, gt] = tf.tidy(() => {
-    const vg = f.valueAndGrad(tf.tensor2d(xs, [m, d]));
+    const vg = f.valueAndGrad(tf.tensor2d(Float32Array.from(x), [m, d]));
     return [vg.value, vg.grad];
   });
   const fv = vt.dataSync();
@@ -119,14 +147,14 @@ function evalRows(f: ConjugateTarget, x: Float64Array, y: Float64Array, rows: re
   tf.dispose([vt, gt]);
   const v = new Float64Array(m);
   const g = new Float64Array(m * d);
-  rows.forEach((r, k) => {
+  for (let k = 0; k < m; k++) {
     let dot = 0;
     for (let j = 0; j < d; j++) {
-      dot += (x[r * d + j] as number) * (y[r * d + j] as number);
-      g[k * d + j] = (fg[k * d + j] as number) - (y[r * d + j] as number);
+      dot += (x[k * d + j] as number) * (y[k * d + j] as number);
+      g[k * d + j] = (fg[k * d + j] as number) - (y[k * d + j] as number);
     }
     v[k] = (fv[k] as number) - dot;
-  });
+  }
   if (!v.every(Number.isFinite) || !g.every(Number.isFinite)) {
     throw new OTError('NUMERICAL_ERROR', 'the potential returned NaN or Infinity inside the conjugate solver');
   }
@@ -145,7 +173,7 @@ function lbfgs(
   x: Float64Array,
   n: number,
   d: number,
-  o: { maxIter: number; gtol: number; memory: number; maxBacktracks: number },
+  o: { maxIter: number; gtol: number; memory: number; lineSearch: LineSearch; maxBacktracks: number; lsBase: number; lsEvaluations: number },
 ): SolverState {
   const all = Array.from({ length: n }, (_, i) => i);
   const first = evalRows(f, x, y, all, d);
@@ -160,6 +188,83 @@ function lbfgs(
     gradNorm[i] = infNorm(g, i * d, d);
     if ((gradNorm[i] as number) <= o.gtol) [converged[i], active[i]] = [1, 0];
   }
+  /** Moves sample i to the accepted point (xi, vi, gi), updating its L-BFGS memory and convergence. */
+  const accept = (i: number, xi: Float64Array, vi: number, gi: Float64Array): void => {
+    const s = new Float64Array(d);
+    const yk = new Float64Array(d);
+    for (let j = 0; j < d; j++) {
+      s[j] = (xi[j] as number) - (x[i * d + j] as number);
+      yk[j] = (gi[j] as number) - (g[i * d + j] as number);
+    }
+    x.set(xi, i * d);
+    g.set(gi, i * d);
+    v[i] = vi;
+    if (dot(s, yk) > 1e-10 * Math.sqrt(dot(yk, yk) * dot(s, s))) {
+      S[i]!.push(s);
+      Y[i]!.push(yk);
+      if (S[i]!.length > o.memory) {
+        S[i]!.shift();
+        Y[i]!.shift();
+      }
+    }
+    gradNorm[i] = infNorm(g, i * d, d);
+    if ((gradNorm[i] as number) <= o.gtol) [converged[i], active[i]] = [1, 0];
+  };
+  /** Halves the step from 1 until Armijo holds, batched over the samples still searching. */
+  const backtrackingSearch = (rows: readonly number[], p: Float64Array, slope: Float64Array): void => {
+    const step = new Float64Array(n).fill(1);
+    let pending = rows;
+    for (let bt = 0; bt <= o.maxBacktracks && pending.length > 0; bt++) {
+      const m = pending.length;
+      const xs = new Float64Array(m * d);
+      const ys = new Float64Array(m * d);
+      pending.forEach((i, k) => {
+        for (let j = 0; j < d; j++) xs[k * d + j] = (x[i * d + j] as number) + (step[i] as number) * (p[i * d + j] as number);
+        ys.set(y.subarray(i * d, (i + 1) * d), k * d);
+      });
+      const ev = evalPoints(f, xs, ys, m, d);
+      const still: number[] = [];
+      pending.forEach((i, k) => {
+        const vNew = ev.v[k] as number;
+        const armijo = vNew <= (v[i] as number) + ARMIJO_C1 * (step[i] as number) * (slope[i] as number);
+        // Near the optimum the decrease drops below float32 round-off of f: accept a step that
+        // keeps f within round-off and reduces the gradient (cf. Hager–Zhang's approximate Wolfe).
+        const approx = vNew <= (v[i] as number) + 1e-6 * (Math.abs(v[i] as number) + 1) && infNorm(ev.g, k * d, d) < (gradNorm[i] as number);
+        if (armijo || approx) accept(i, xs.subarray(k * d, (k + 1) * d), vNew, ev.g.subarray(k * d, (k + 1) * d));
+        else {
+          step[i]! *= 0.5;
+          still.push(i);
+        }
+      });
+      pending = still;
+    }
+    for (const i of pending) active[i] = 0; // line search failed: no further progress possible
+  };
+  /** w2ot's parallel Armijo search: all steps lsBase⁻ᵏ in one batch, the largest that passes wins. */
+  const parallelSearch = (rows: readonly number[], p: Float64Array, slope: Float64Array): void => {
+    const E = o.lsEvaluations;
+    const steps = Array.from({ length: E }, (_, k) => o.lsBase ** -k);
+    const m = rows.length * E;
+    const xs = new Float64Array(m * d);
+    const ys = new Float64Array(m * d);
+    rows.forEach((i, r) => {
+      steps.forEach((a, k) => {
+        const at = (r * E + k) * d;
+        for (let j = 0; j < d; j++) xs[at + j] = (x[i * d + j] as number) + a * (p[i * d + j] as number);
+        ys.set(y.subarray(i * d, (i + 1) * d), at);
+      });
+    });
+    const ev = evalPoints(f, xs, ys, m, d);
+    rows.forEach((i, r) => {
+      const k = steps.findIndex((a, k) => (ev.v[r * E + k] as number) < (v[i] as number) + ARMIJO_C1 * a * (slope[i] as number));
+      if (k < 0) {
+        active[i] = 0; // no step passed: the sample stops, as in w2ot
+        return;
+      }
+      const at = (r * E + k) * d;
+      accept(i, xs.subarray(at, at + d), ev.v[r * E + k] as number, ev.g.subarray(at, at + d));
+    });
+  };
   let it = 0;
   for (; it < o.maxIter; it++) {
     const rows = all.filter((i) => active[i] === 1);
@@ -200,48 +305,8 @@ function lbfgs(
       for (let j = 0; j < d; j++) p[i * d + j] = -(q[j] as number);
       slope[i] = sl;
     }
-    // Backtracking (Armijo) line search, batched over the samples still searching.
-    const step = new Float64Array(n).fill(1);
-    let pending = rows;
-    const xNew = new Float64Array(x);
-    for (let bt = 0; bt <= o.maxBacktracks && pending.length > 0; bt++) {
-      for (const i of pending) for (let j = 0; j < d; j++) xNew[i * d + j] = (x[i * d + j] as number) + (step[i] as number) * (p[i * d + j] as number);
-      const ev = evalRows(f, xNew, y, pending, d);
-      const still: number[] = [];
-      pending.forEach((i, k) => {
-        const vNew = ev.v[k] as number;
-        const armijo = vNew <= (v[i] as number) + 1e-4 * (step[i] as number) * (slope[i] as number);
-        // Near the optimum the decrease drops below float32 round-off of f: accept a step that
-        // keeps f within round-off and reduces the gradient (cf. Hager–Zhang's approximate Wolfe).
-        const approx = vNew <= (v[i] as number) + 1e-6 * (Math.abs(v[i] as number) + 1) && infNorm(ev.g, k * d, d) < (gradNorm[i] as number);
-        if (armijo || approx) {
-          const s = new Float64Array(d);
-          const yk = new Float64Array(d);
-          for (let j = 0; j < d; j++) {
-            s[j] = (xNew[i * d + j] as number) - (x[i * d + j] as number);
-            yk[j] = (ev.g[k * d + j] as number) - (g[i * d + j] as number);
-            x[i * d + j] = xNew[i * d + j] as number;
-            g[i * d + j] = ev.g[k * d + j] as number;
-          }
-          v[i] = vNew;
-          if (dot(s, yk) > 1e-10 * Math.sqrt(dot(yk, yk) * dot(s, s))) {
-            S[i]!.push(s);
-            Y[i]!.push(yk);
-            if (S[i]!.length > o.memory) {
-              S[i]!.shift();
-              Y[i]!.shift();
-            }
-          }
-          gradNorm[i] = infNorm(g, i * d, d);
-          if ((gradNorm[i] as number) <= o.gtol) [converged[i], active[i]] = [1, 0];
-        } else {
-          step[i]! *= 0.5;
-          still.push(i);
-        }
-      });
-      pending = still;
-    }
-    for (const i of pending) active[i] = 0; // line search failed: no further progress possible
+    if (o.lineSearch === 'parallel') parallelSearch(rows, p, slope);
+    else backtrackingSearch(rows, p, slope);
   }
   return { x, gradNorm, converged, iterations: it };
 }

@@ -10,7 +10,7 @@ export type { Potential, ValueAndGrad, Activation, Positivity } from './potentia
 export { DenseICNN, type DenseICNNOptions, type DenseICNNWeights } from './dense-icnn.js';
 export { MlpPotential, type MlpPotentialOptions, type MlpPotentialWeights } from './mlp-potential.js';
 export type { MlpInit } from './potential.js';
-export { conjugate, type ConjugateOptions, type ConjugateResult, type ConjugateSolver, type ConjugateTarget } from './conjugate.js';
+export { conjugate, type ConjugateOptions, type ConjugateResult, type ConjugateSolver, type ConjugateTarget, type LineSearch } from './conjugate.js';
 export { W2GN, w2gnLoss, type W2GNOptions, type W2GNLoss, type W2GNStepLosses, type W2GNObjective } from './w2gn.js';
 export {
   NeuralDual,

@@ -70,6 +70,49 @@ describeWithBackends('conjugate', () => {
     f.dispose();
   });
 
+  // φ(x) = 3/2‖x‖² from x₀: the first L-BFGS direction is −∇φ(x₀) = −3x₀, so a step a lands on
+  // (1 − 3a)·x₀. Armijo (c₁ = 1e-4) fails at a = 1 and a = 1/1.5 (|1 − 3a| ≥ 1) and holds at 1/1.5²
+  // and at 1/2: the parallel search (base 1.5) lands on −x₀/3, halving on −x₀/2.
+  const steep: ConjugateTarget = {
+    dim: 2,
+    valueAndGrad: (x) => tf.tidy(() => ({ value: tf.mul(tf.sum(tf.square(x), 1), 1.5) as tf.Tensor1D, grad: tf.mul(x, 3) as tf.Tensor2D })),
+  };
+  const x0 = [[1, -2]];
+  const zero = [[0, 0]];
+
+  it("the parallel line search takes the largest step lsBase⁻ᵏ that satisfies Armijo (w2ot's)", () => {
+    const cases: [Parameters<typeof conjugate>[2], number][] = [
+      [{ lineSearch: 'parallel' }, -1 / 3],
+      [{ lineSearch: 'parallel', lsBase: 2 }, -1 / 2],
+      [{ lineSearch: 'backtracking' }, -1 / 2],
+    ];
+    for (const [o, factor] of cases) {
+      const r = conjugate(steep, zero, { ...o, init: x0, maxIter: 1, gtol: 1e-9 });
+      expectTensorsClose(r.x, [[factor, -2 * factor]], { atol: 1e-6, rtol: 1e-6 });
+      expect(r.iterations).toBe(1);
+      tf.dispose([r.x, r.value]);
+    }
+  });
+
+  it('the parallel line search stops a sample none of whose steps passes', () => {
+    const r = conjugate(steep, [zero[0]!, zero[0]!], { lineSearch: 'parallel', lsEvaluations: 2, init: [x0[0]!, [2 ** -10, 0]], gtol: 1e-2 });
+    // Sample 0: steps 1 and 1/1.5 both fail, it stays at x₀. Sample 1 starts converged.
+    expectTensorsClose(r.x, [x0[0]!, [2 ** -10, 0]], { atol: 0, rtol: 0 });
+    expect(Array.from(r.converged)).toEqual([0, 1]);
+    expect(r.iterations).toBe(1);
+    tf.dispose([r.x, r.value]);
+  });
+
+  it('the parallel line search finds the closed-form conjugate point of a quadratic', async () => {
+    await expectNoLeakedTensors(() => {
+      const r = conjugate(quadratic, ys, { lineSearch: 'parallel', gtol: 1e-5, maxIter: 100 });
+      expectTensorsClose(r.x, expectedX, { rtol: 1e-4, atol: 1e-4 });
+      expectTensorsClose(r.value, expectedValue, { rtol: 1e-4, atol: 1e-4 });
+      expect(Array.from(r.converged)).toEqual([1, 1, 1, 1]);
+      tf.dispose([r.x, r.value]);
+    });
+  });
+
   it('marks samples that did not converge within maxIter', () => {
     const r = conjugate(quadratic, ys, { solver: 'lbfgs', gtol: 1e-9, maxIter: 1, init: tf.fill([4, 2], 50) });
     expect(r.iterations).toBe(1);

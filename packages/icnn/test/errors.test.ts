@@ -70,6 +70,9 @@ describeWithBackends('bad inputs → OTError', () => {
     ['conjugate with maxIter −1', () => conjugate(net(), [[0, 0]], { maxIter: -1 }), 'INVALID_ARGUMENT'],
     ['conjugate with gtol 0', () => conjugate(net(), [[0, 0]], { gtol: 0 }), 'INVALID_ARGUMENT'],
     ['conjugate on a non-potential', () => conjugate({} as never, [[0, 0]]), 'INVALID_ARGUMENT'],
+    ['conjugate with an unknown line search', () => conjugate(net(), [[0, 0]], { lineSearch: 'wolfe' as never }), 'INVALID_ARGUMENT'],
+    ['conjugate with lsBase 1 (steps would not shrink)', () => conjugate(net(), [[0, 0]], { lineSearch: 'parallel', lsBase: 1 }), 'INVALID_ARGUMENT'],
+    ['conjugate with 0 line-search evaluations', () => conjugate(net(), [[0, 0]], { lineSearch: 'parallel', lsEvaluations: 0 }), 'INVALID_ARGUMENT'],
     ['W2GN with λ < 0', () => new W2GN({ icnn: { dim: 2 }, lambda: -1 }), 'INVALID_ARGUMENT'],
     ['W2GN without potentials or icnn options', () => new W2GN({}), 'INVALID_ARGUMENT'],
     [
