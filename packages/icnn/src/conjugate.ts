@@ -10,10 +10,15 @@ import * as tf from '@tensorflow/tfjs-core';
 import { OTError, checkChoice, checkFinite, checkInteger, checkNumber, checkPositive, toFloatTensor, type TensorLike } from '@ot/core';
 import { scoped, toBatch, type ValueAndGrad } from './potential.js';
 
-/** What a conjugate solver needs of f: its dimension and f, ∇f on a batch. */
+/**
+ * What a conjugate solver needs of f: its dimension and f, ∇f on a batch. `value`, when present
+ * (every potential of this package has it), lets the `'parallel'` line search evaluate its
+ * candidate steps without their gradients.
+ */
 export interface ConjugateTarget {
   readonly dim: number;
   valueAndGrad(x: tf.Tensor2D): ValueAndGrad;
+  value?(x: tf.Tensor2D): tf.Tensor1D;
 }
 
 export type ConjugateSolver = 'lbfgs' | 'adam';
@@ -161,6 +166,23 @@ function evalPoints(f: ConjugateTarget, x: Float64Array, y: Float64Array, m: num
   return { v, g };
 }
 
+/** φ(x_k) = f(x_k) − ⟨x_k, y_k⟩ for m packed points, without gradients (f must have `value`). */
+function evalValues(f: ConjugateTarget, x: Float64Array, y: Float64Array, m: number, d: number): Float64Array {
+  const vt = tf.tidy(() => f.value!(tf.tensor2d(Float32Array.from(x), [m, d])));
+  const fv = vt.dataSync();
+  vt.dispose();
+  const v = new Float64Array(m);
+  for (let k = 0; k < m; k++) {
+    let dot = 0;
+    for (let j = 0; j < d; j++) dot += (x[k * d + j] as number) * (y[k * d + j] as number);
+    v[k] = (fv[k] as number) - dot;
+  }
+  if (!v.every(Number.isFinite)) {
+    throw new OTError('NUMERICAL_ERROR', 'the potential returned NaN or Infinity inside the conjugate solver');
+  }
+  return v;
+}
+
 function infNorm(g: Float64Array, offset: number, d: number): number {
   let m = 0;
   for (let j = 0; j < d; j++) m = Math.max(m, Math.abs(g[offset + j] as number));
@@ -254,16 +276,29 @@ function lbfgs(
         ys.set(y.subarray(i * d, (i + 1) * d), at);
       });
     });
-    const ev = evalPoints(f, xs, ys, m, d);
+    // Values only when f can give them (one forward pass), gradients then at the chosen steps.
+    const ev = f.value !== undefined ? { v: evalValues(f, xs, ys, m, d), g: undefined } : evalPoints(f, xs, ys, m, d);
+    const chosen: [number, number][] = [];
     rows.forEach((i, r) => {
       const k = steps.findIndex((a, k) => (ev.v[r * E + k] as number) < (v[i] as number) + ARMIJO_C1 * a * (slope[i] as number));
-      if (k < 0) {
-        active[i] = 0; // no step passed: the sample stops, as in w2ot
-        return;
-      }
-      const at = (r * E + k) * d;
-      accept(i, xs.subarray(at, at + d), ev.v[r * E + k] as number, ev.g.subarray(at, at + d));
+      if (k < 0) active[i] = 0; // no step passed: the sample stops, as in w2ot
+      else chosen.push([i, r * E + k]);
     });
+    if (chosen.length === 0) return;
+    const point = (at: number): Float64Array => xs.subarray(at * d, (at + 1) * d);
+    let grads: Float64Array[];
+    if (ev.g !== undefined) grads = chosen.map(([, at]) => ev.g.subarray(at * d, (at + 1) * d));
+    else {
+      const xc = new Float64Array(chosen.length * d);
+      const yc = new Float64Array(chosen.length * d);
+      chosen.forEach(([i, at], c) => {
+        xc.set(point(at), c * d);
+        yc.set(y.subarray(i * d, (i + 1) * d), c * d);
+      });
+      const g = evalPoints(f, xc, yc, chosen.length, d).g;
+      grads = chosen.map((_, c) => g.subarray(c * d, (c + 1) * d));
+    }
+    chosen.forEach(([i, at], c) => accept(i, point(at), ev.v[at] as number, grads[c]!));
   };
   let it = 0;
   for (; it < o.maxIter; it++) {

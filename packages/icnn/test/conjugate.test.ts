@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
 import { describeWithBackends, expectNoLeakedTensors, expectTensorsClose } from '@ot/test-utils';
-import { DenseICNN, conjugate, type ConjugateTarget } from '../src/index.js';
+import { DenseICNN, MlpPotential, conjugate, type ConjugateTarget } from '../src/index.js';
 
 // f(x) = ½ xᵀAx + bᵀx: x̂(y) = A⁻¹(y − b), f*(y) = ½ (y − b)ᵀA⁻¹(y − b).
 const A = [
@@ -86,12 +86,37 @@ describeWithBackends('conjugate', () => {
       [{ lineSearch: 'parallel', lsBase: 2 }, -1 / 2],
       [{ lineSearch: 'backtracking' }, -1 / 2],
     ];
-    for (const [o, factor] of cases) {
-      const r = conjugate(steep, zero, { ...o, init: x0, maxIter: 1, gtol: 1e-9 });
+    const steepWithValue: ConjugateTarget = { ...steep, value: (x) => tf.tidy(() => steep.valueAndGrad(x).value) };
+    for (const [o, factor, target] of cases.flatMap(([o, factor]) => [[o, factor, steep], [o, factor, steepWithValue]] as const)) {
+      const r = conjugate(target, zero, { ...o, init: x0, maxIter: 1, gtol: 1e-9 });
       expectTensorsClose(r.x, [[factor, -2 * factor]], { atol: 1e-6, rtol: 1e-6 });
       expect(r.iterations).toBe(1);
       tf.dispose([r.x, r.value]);
     }
+  });
+
+  it('with f.value, the parallel search scores its steps without gradients and lands on the same points', async () => {
+    const f = new MlpPotential({ dim: 3, hidden: [16, 16], init: 'lecun', seed: 4 });
+    const y = tf.randomNormal([12, 3], 0, 1, 'float32', 6) as tf.Tensor2D;
+    const gradRows: number[] = [];
+    const valueRows: number[] = [];
+    const withGrads: ConjugateTarget = { dim: 3, valueAndGrad: (x) => (gradRows.push(x.shape[0]), f.valueAndGrad(x)) };
+    const withValue: ConjugateTarget = { ...withGrads, value: (x) => (valueRows.push(x.shape[0]), f.value(x)) };
+    const o = { lineSearch: 'parallel', gtol: 1e-4, maxIter: 50 } as const;
+    const full = conjugate(withGrads, y, o);
+    expect(Math.max(...gradRows)).toBe(12 * 10); // every candidate step with its gradient
+    gradRows.length = 0;
+    await expectNoLeakedTensors(() => {
+      const lean = conjugate(withValue, y, o);
+      expect(Math.max(...valueRows)).toBe(12 * 10);
+      expect(Math.max(...gradRows)).toBeLessThanOrEqual(12); // gradients only at the chosen steps
+      expectTensorsClose(lean.x, full.x, { atol: 1e-5, rtol: 0 });
+      expect(Array.from(lean.converged)).toEqual(Array.from(full.converged));
+      expect(lean.iterations).toBe(full.iterations);
+      tf.dispose([lean.x, lean.value]);
+    });
+    tf.dispose([full.x, full.value, y]);
+    f.dispose();
   });
 
   it('the parallel line search stops a sample none of whose steps passes', () => {
