@@ -179,6 +179,13 @@ for (const backend of backends) {
     });
     const xt = rnd([4096, 1000], 21);
     bench(backend, 'Transpose', '[4096, 1000] → [1000, 4096]', () => tf.transpose(xt));
+    // The matMul gradients of an MLP layer on a batch of 1024 (dW = xᵀ·dy), and the flat case
+    // the wasm kernel leaves to the stock one.
+    const xm = rnd([1024, 64], 22);
+    bench(backend, 'Transpose', '[1024, 64] → [64, 1024]', () => tf.transpose(xm));
+    const xw = rnd([64, 1024], 23);
+    bench(backend, 'Transpose', '[64, 1024] → [1024, 64]', () => tf.transpose(xw));
+    tf.dispose([xm, xw]);
     const perm = tf.tidy(() => tf.reshape(tf.topk(tf.reshape(x, [4096000]), 4096000).indices, [4096000, 1]));
     const upd = tf.reshape(x, [4096000]);
     bench(backend, 'ScatterNd', 'scatter [4096·1000] by a permutation', () => tf.scatterND(perm, upd, [4096000]));
@@ -188,7 +195,7 @@ for (const backend of backends) {
   }
 }
 
-const fmt = (v: number | string): string => (typeof v === 'number' ? (v >= 100 ? v.toFixed(0) : v.toFixed(1)) : v);
+const fmt = (v: number | string): string => (typeof v === 'number' ? v.toFixed(v >= 100 ? 0 : v >= 1 ? 1 : 2) : v);
 console.log('| backend | kernel | work | stock (ms) | @ot/core (ms) | speed-up |');
 console.log('| --- | --- | --- | ---: | ---: | ---: |');
 for (const r of rows) {

@@ -4,12 +4,14 @@
  * insertion paths, ties, signed zeros and denormals (NaN-free inputs; values and indices must be
  * identical: ties keep index order), the stock fallbacks (k < n, `sorted: false`, int32 inputs,
  * other transpose permutations), `sortRows` and its gradient, scatters with duplicates and
- * slices, tiles of every rank; no tensor or backend data left behind.
+ * slices, tiles of every rank, transposes through both the tiled copy and (wasm, small or flat
+ * matrices) the stock kernel; no tensor or backend data left behind.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { describeWithBackends } from '@ot/test-utils';
 import { expect, it } from 'vitest';
 import { isReplacedKernel, registerBackendKernels } from '../src/kernels/index.js';
+import { transposeBlocked, useBlockedTranspose } from '../src/kernels/transpose.js';
 import { argsortRows, sortRows } from '../src/sort.js';
 import { expectMatchesStockCpu, randn } from './kernels-reference.js';
 
@@ -144,9 +146,19 @@ describeWithBackends('kernels: TopK, ScatterNd, Tile, Transpose', (backend) => {
     ['int32 [2, 17, 5] last two axes', [2, 17, 5], [0, 2, 1], 'int32'],
     ['[2, 3, 20, 18] last two axes', [2, 3, 20, 18], [0, 1, 3, 2], 'float32'],
     ['[1, 40] row vector', [1, 40], [1, 0], 'float32'],
+    ['[300, 70] (tiled on every backend; partial tiles)', [300, 70], [1, 0], 'float32'],
+    ['int32 [2, 400, 45] last two axes (tiled on every backend)', [2, 400, 45], [0, 2, 1], 'int32'],
+    ['[1000, 8] tall and narrow (stock on wasm)', [1000, 8], [1, 0], 'float32'],
     ['[3, 4, 5] other permutation (stock fallback)', [3, 4, 5], [2, 0, 1], 'float32'],
     ['[3, 4, 5] identity (stock fallback)', [3, 4, 5], [0, 1, 2], 'float32'],
   ];
+  it('transpose: the shapes above cover both paths of the kernel', () => {
+    expect(useBlockedTranspose(backend, 300, 70)).toBe(true);
+    expect(useBlockedTranspose(backend, 400, 45)).toBe(true);
+    expect(useBlockedTranspose(backend, 37, 53)).toBe(backend !== 'wasm');
+    expect(useBlockedTranspose(backend, 1000, 8)).toBe(backend !== 'wasm');
+  });
+
   for (const [name, shape, perm, dtype] of transposeCases) {
     it(`transpose ${name}`, async () => {
       const size = shape.reduce((a, b) => a * b, 1);
@@ -155,5 +167,24 @@ describeWithBackends('kernels: TopK, ScatterNd, Tile, Transpose', (backend) => {
         return tf.transpose(x, perm);
       }, EXACT);
     });
+  }
+});
+
+it('transposeBlocked: every element lands at its transposed place (tile edges, batches, dtypes)', () => {
+  for (const [batch, rows, cols] of [[1, 1, 1], [1, 1, 70], [1, 70, 1], [1, 31, 33], [3, 32, 32], [2, 65, 97]] as const) {
+    const n = batch * rows * cols;
+    for (const make of [(k: number) => new Float32Array(k), (k: number) => new Int32Array(k), (k: number) => new Uint8Array(k)]) {
+      const x = make(n);
+      for (let k = 0; k < n; k++) x[k] = (k * 7 + 3) % 251;
+      const out = make(n);
+      transposeBlocked(x, batch, rows, cols, out);
+      let wrong = 0;
+      for (let b = 0; b < batch; b++) {
+        for (let i = 0; i < rows; i++) {
+          for (let j = 0; j < cols; j++) if (out[b * rows * cols + j * rows + i] !== x[b * rows * cols + i * cols + j]) wrong++;
+        }
+      }
+      expect(wrong, `[${batch}, ${rows}, ${cols}] ${x.constructor.name}`).toBe(0);
+    }
   }
 });

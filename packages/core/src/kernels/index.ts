@@ -11,7 +11,7 @@
  * | wasm | BatchMatMul, _FusedMatMul | 12–50× slower with transpose flags | explicit Transpose |
  * | wasm | DepthwiseConv2dNativeBackpropFilter/Input | missing | direct loops |
  * | wasm | TopK (k = n, float32) | ≈3× slower full sorts | stable bucket argsort, radix fallback |
- * | wasm | Tile, Transpose (last two axes) | per-element index arithmetic | run copies, cache-blocked copy |
+ * | wasm | Tile, Transpose (last two axes, tall matrices) | per-element index arithmetic; cache-missing strided writes | run copies, cache-blocked copy |
  * | cpu | Conv2DBackpropFilter | scalar loop ≈90× slower | transpose + dilated Conv2D + transpose |
  * | cpu | UnsortedSegmentSum | O(segments × size) time and memory | linear loop |
  * | cpu | TopK, ScatterNd, Tile, Transpose | generic JS (comparator sort, per-element index math) | as on wasm; ScatterNd: linear scatter-add |
