@@ -1,0 +1,25 @@
+/**
+ * Test page (not shipped with the playground): starts the backend named by `?backend=` with the
+ * playground's own backend code and exposes tfjs and the `@ot` packages as `window.ot`, so that
+ * `numerics.test.ts` can run the packages' reference fixtures in the browser, on tfjs-webgl in
+ * particular (Node has no WebGL).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import * as core from '@ot/core';
+import * as sliced from '@ot/sliced';
+import { pickBackend } from '../../src/backend.js';
+
+declare global {
+  interface Window {
+    ot?: { tf: typeof tf; core: typeof core; sliced: typeof sliced; backend: string; error?: string };
+  }
+}
+
+const forced = new URLSearchParams(location.search).get('backend');
+try {
+  const { name } = await pickBackend(forced);
+  window.ot = { tf, core, sliced, backend: name };
+} catch (e) {
+  window.ot = { tf, core, sliced, backend: '', error: e instanceof Error ? e.message : String(e) };
+}
+document.body.dataset['ready'] = '1';
