@@ -6,7 +6,10 @@
  * Checked against the committed fixtures (no Python needed): `wasserstein1d` against POT on all
  * 36 cases of `packages/core/test/fixtures/w1d.json` (values) and its gradients against torch
  * float64 (`w1d_grad.json`); `slicedWasserstein` against POT (`sliced_refs.json`, 12 cases with
- * fixed directions, weights, n ≠ m) and its gradient against torch; no tensor left behind.
+ * fixed directions, weights, n ≠ m) and its gradient against torch; `cTransform` against POT at
+ * six λ and its gradients in X and ψ against torch (`semidual_refs.json`); the Mix3→Mix10 benchmark
+ * maps (DenseICNN gradients with the published weights, d = 2 and 4) against the published T(x);
+ * no tensor left behind.
  * In this Chromium WebGL is SwiftShader (software) with float32 textures, the same shaders as a
  * GPU runs (tfjs must find float32 render targets, or it falls back to float16 and these checks
  * fail). Tolerances are those of the Node tests: 1e-5 relative on values, 1e-4 on gradients.
@@ -62,10 +65,34 @@ interface SlicedRefs {
   sw_grad: { X: number[][]; Y: number[][]; P: number[][]; value: number; grad: number[][] };
 }
 
+interface CTransformRefs {
+  X: number[][];
+  Y: number[][];
+  nu: number[];
+  psi: number[];
+  w: number[];
+  cases: Array<{ lambda: number; values: number[]; gradX: number[][]; gradPsi: number[] }>;
+}
+
 const fixture = <T>(path: string): T => JSON.parse(readFileSync(join(REPO, path), 'utf8')) as T;
 const w1dCases = fixture<W1dCase[]>('packages/core/test/fixtures/w1d.json');
 const w1dGrads = fixture<W1dGradCase[]>('packages/core/test/fixtures/w1d_grad.json');
 const sliced = fixture<SlicedRefs>('packages/sliced/test/fixtures/sliced_refs.json');
+const ctransform = fixture<{ ctransform: CTransformRefs }>('packages/semidual/test/fixtures/semidual_refs.json').ctransform;
+const w2Pairs = [2, 4].map((d) => fixture<{ reference: { x: number[][]; Tx: number[][] } }>(`packages/icnn/test/fixtures/mix3tomix10-d${d}.json`));
+
+/** Largest |a − b| / (atol + rtol·|b|): at most 1 when every entry is within tolerance. */
+function worstRatio(got: number[], want: number[], rtol: number, atol: number): number {
+  expect(got.length).toBe(want.length);
+  let worst = 0;
+  for (let i = 0; i < want.length; i++) {
+    const g = got[i] as number;
+    const w = want[i] as number;
+    if (!Number.isFinite(g)) return Number.POSITIVE_INFINITY;
+    worst = Math.max(worst, Math.abs(g - w) / (atol + rtol * Math.abs(w)));
+  }
+  return worst;
+}
 
 /** Largest |a − b| / max(|b|, floor) over paired entries (floor guards exact zeros). */
 function maxRelErr(got: number[], want: number[], floor: number): number {
@@ -219,6 +246,58 @@ describe.skipIf(!hasChromium)('reference fixtures in headless Chromium', () => {
         const gradErr = maxRelErr(out.grad, want, scale);
         expect(gradErr).toBeLessThan(4 * gradTol);
         console.log(`browser ${backend}: slicedWasserstein worst relative difference to POT ${worst.toExponential(2)} (${sliced.sw.length} cases), gradient ${gradErr.toExponential(2)} of its largest entry`);
+      });
+
+      it('cTransform matches POT at every λ and its gradients (X and ψ) match torch', async () => {
+        const out = await page!.evaluate((ct) => {
+          const { tf, semidual: sd } = window.ot!;
+          const before = tf.memory().numTensors;
+          const res = ct.cases.map((c) =>
+            tf.tidy(() => {
+              const values = Array.from(sd.cTransform(ct.psi, ct.X, ct.Y, { lambda: c.lambda, nu: ct.nu }).dataSync());
+              const g = tf.grads((x: import('@tensorflow/tfjs-core').Tensor, p: import('@tensorflow/tfjs-core').Tensor) =>
+                tf.sum(tf.mul(sd.cTransform(p as import('@tensorflow/tfjs-core').Tensor1D, x as import('@tensorflow/tfjs-core').Tensor2D, ct.Y, { lambda: c.lambda, nu: ct.nu, validate: 'shapes' }), ct.w)),
+              )([tf.tensor2d(ct.X), tf.tensor1d(ct.psi)]);
+              return { values, gradX: Array.from(g[0]!.dataSync()), gradPsi: Array.from(g[1]!.dataSync()) };
+            }),
+          );
+          return { res, leaked: tf.memory().numTensors - before };
+        }, ctransform);
+        expect(out.leaked).toBe(0);
+        let worst = 0;
+        for (const [k, c] of ctransform.cases.entries()) {
+          const r = out.res[k]!;
+          // The Node test's tolerances (looser gradients for 0 < λ < 1e-2).
+          const gt = c.lambda > 0 && c.lambda < 1e-2 ? 1e-3 : 1e-4;
+          const v = worstRatio(r.values, c.values, 1e-4, 1e-5);
+          worst = Math.max(worst, v);
+          expect(v, `values λ=${c.lambda}`).toBeLessThanOrEqual(1);
+          expect(worstRatio(r.gradX, c.gradX.flat(), gt, gt), `∇X λ=${c.lambda}`).toBeLessThanOrEqual(1);
+          expect(worstRatio(r.gradPsi, c.gradPsi, gt, gt), `∇ψ λ=${c.lambda}`).toBeLessThanOrEqual(1);
+        }
+        console.log(`browser ${backend}: cTransform worst error / tolerance ${worst.toExponential(2)} (${ctransform.cases.length} values of λ)`);
+      });
+
+      it('the benchmark maps (DenseICNN gradients with the published weights) reproduce T(x), d = 2 and 4', async () => {
+        const out = await page!.evaluate((pairs) => {
+          const { tf, icnn } = window.ot!;
+          const before = tf.memory().numTensors;
+          const maps = pairs.map((json) => {
+            const pair = icnn.parseW2Benchmark(json);
+            const tx = tf.tidy(() => Array.from(pair.map(tf.tensor2d(json.reference.x)).dataSync()));
+            pair.dispose();
+            return tx;
+          });
+          return { maps, leaked: tf.memory().numTensors - before };
+        }, w2Pairs);
+        expect(out.leaked).toBe(0);
+        for (const [k, pair] of w2Pairs.entries()) {
+          const want = pair.reference.Tx.flat();
+          const rms = Math.sqrt(want.reduce((a, v) => a + v * v, 0) / want.length);
+          const ratio = worstRatio(out.maps[k]!, want, 1e-4, 1e-4 * rms);
+          expect(ratio, `d = ${pair.reference.x[0]!.length}`).toBeLessThanOrEqual(1);
+          console.log(`browser ${backend}: W2 benchmark map d = ${pair.reference.x[0]!.length}, worst error / tolerance ${ratio.toExponential(2)}`);
+        }
       });
     });
   }
