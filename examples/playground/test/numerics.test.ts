@@ -9,7 +9,7 @@
  * fixed directions, weights, n ≠ m) and its gradient against torch; `cTransform` against POT at
  * six λ and its gradients in X and ψ against torch (`semidual_refs.json`); the Mix3→Mix10 benchmark
  * maps (DenseICNN gradients with the published weights, d = 2 and 4) against the published T(x);
- * no tensor left behind.
+ * KID against its reference; no tensor left behind.
  * In this Chromium WebGL is SwiftShader (software) with float32 textures, the same shaders as a
  * GPU runs (tfjs must find float32 render targets, or it falls back to float16 and these checks
  * fail). Tolerances are those of the Node tests: 1e-5 relative on values, 1e-4 on gradients.
@@ -79,6 +79,7 @@ const w1dCases = fixture<W1dCase[]>('packages/core/test/fixtures/w1d.json');
 const w1dGrads = fixture<W1dGradCase[]>('packages/core/test/fixtures/w1d_grad.json');
 const sliced = fixture<SlicedRefs>('packages/sliced/test/fixtures/sliced_refs.json');
 const ctransform = fixture<{ ctransform: CTransformRefs }>('packages/semidual/test/fixtures/semidual_refs.json').ctransform;
+const kid = fixture<{ kid: { x: number[][]; y: number[][]; mmd2: number } }>('packages/metrics/test/fixtures/metrics_refs.json').kid;
 const w2Pairs = [2, 4].map((d) => fixture<{ reference: { x: number[][]; Tx: number[][] } }>(`packages/icnn/test/fixtures/mix3tomix10-d${d}.json`));
 
 /** Largest |a − b| / (atol + rtol·|b|): at most 1 when every entry is within tolerance. */
@@ -298,6 +299,21 @@ describe.skipIf(!hasChromium)('reference fixtures in headless Chromium', () => {
           expect(ratio, `d = ${pair.reference.x[0]!.length}`).toBeLessThanOrEqual(1);
           console.log(`browser ${backend}: W2 benchmark map d = ${pair.reference.x[0]!.length}, worst error / tolerance ${ratio.toExponential(2)}`);
         }
+      });
+
+      it('KID (Gram matrices on the backend, unbiased MMD²) matches the reference on the full sets', async () => {
+        const out = await page!.evaluate((k) => {
+          const { tf, metrics: m } = window.ot!;
+          const before = tf.memory().numTensors;
+          const [x, y] = [tf.tensor2d(k.x), tf.tensor2d(k.y)];
+          const r = m.kernelInceptionDistance(x, y, { subsets: 2, subsetSize: k.x.length, seed: 1 });
+          tf.dispose([x, y]);
+          return { values: r.values, leaked: tf.memory().numTensors - before };
+        }, kid);
+        expect(out.leaked).toBe(0);
+        // The Node test's tolerance (toBeCloseTo(·, 4): 5e-5 absolute).
+        for (const v of out.values) expect(Math.abs(v - kid.mmd2)).toBeLessThan(5e-5);
+        console.log(`browser ${backend}: KID ${out.values[0]} vs reference ${kid.mmd2}`);
       });
     });
   }

@@ -7,21 +7,22 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as core from '@ot/core';
 import * as icnn from '@ot/icnn';
+import * as metrics from '@ot/metrics';
 import * as semidual from '@ot/semidual';
 import * as sliced from '@ot/sliced';
 import { pickBackend } from '../../src/backend.js';
 
 declare global {
   interface Window {
-    ot?: { tf: typeof tf; core: typeof core; sliced: typeof sliced; semidual: typeof semidual; icnn: typeof icnn; backend: string; error?: string };
+    ot?: { tf: typeof tf; core: typeof core; sliced: typeof sliced; semidual: typeof semidual; icnn: typeof icnn; metrics: typeof metrics; backend: string; error?: string };
   }
 }
 
 const forced = new URLSearchParams(location.search).get('backend');
 try {
   const { name } = await pickBackend(forced);
-  window.ot = { tf, core, sliced, semidual, icnn, backend: name };
+  window.ot = { tf, core, sliced, semidual, icnn, metrics, backend: name };
 } catch (e) {
-  window.ot = { tf, core, sliced, semidual, icnn, backend: '', error: e instanceof Error ? e.message : String(e) };
+  window.ot = { tf, core, sliced, semidual, icnn, metrics, backend: '', error: e instanceof Error ? e.message : String(e) };
 }
 document.body.dataset['ready'] = '1';
