@@ -9,7 +9,8 @@
  * fixed directions, weights, n ≠ m) and its gradient against torch; `cTransform` against POT at
  * six λ and its gradients in X and ψ against torch (`semidual_refs.json`); the Mix3→Mix10 benchmark
  * maps (DenseICNN gradients with the published weights, d = 2 and 4) against the published T(x);
- * KID against its reference; no tensor left behind.
+ * `conjugate` (L-BFGS with either line search) against the closed form of a quadratic and
+ * ∇f(x̂) = y on an ICNN; KID against its reference; no tensor left behind.
  * In this Chromium WebGL is SwiftShader (software) with float32 textures, the same shaders as a
  * GPU runs (tfjs must find float32 render targets, or it falls back to float16 and these checks
  * fail). Tolerances are those of the Node tests: 1e-5 relative on values, 1e-4 on gradients.
@@ -155,8 +156,11 @@ describe.skipIf(!hasChromium)('reference fixtures in headless Chromium', () => {
         const started = await page.evaluate(() => ({ backend: window.ot?.backend, active: window.ot?.tf.getBackend(), error: window.ot?.error }));
         expect(started).toEqual({ backend, active: backend, error: undefined });
         if (backend === 'webgl') {
-          const float32 = await page.evaluate(() => window.ot!.tf.env().getBool('WEBGL_RENDER_FLOAT32_ENABLED'));
-          expect(float32, 'float32 render targets').toBe(true);
+          const flags = await page.evaluate(() => ({
+            float32: window.ot!.tf.env().getBool('WEBGL_RENDER_FLOAT32_ENABLED'),
+            cpuForward: window.ot!.tf.env().getBool('WEBGL_CPU_FORWARD'),
+          }));
+          expect(flags, 'float32 render targets, no CPU forwarding of small ops').toEqual({ float32: true, cpuForward: false });
         }
       }, 90_000);
 
@@ -299,6 +303,61 @@ describe.skipIf(!hasChromium)('reference fixtures in headless Chromium', () => {
           expect(ratio, `d = ${pair.reference.x[0]!.length}`).toBeLessThanOrEqual(1);
           console.log(`browser ${backend}: W2 benchmark map d = ${pair.reference.x[0]!.length}, worst error / tolerance ${ratio.toExponential(2)}`);
         }
+      });
+
+      it('conjugate: L-BFGS (both line searches) finds the closed-form point of a quadratic, and ∇f(x̂) = y on an ICNN', async () => {
+        // f(x) = ½ xᵀAx + bᵀx: x̂(y) = A⁻¹(y − b).
+        const A = [
+          [2, 0.5],
+          [0.5, 1],
+        ];
+        const b = [1, -1];
+        const ys = [
+          [0, 0],
+          [3, -2],
+          [-1.5, 4],
+          [10, 10],
+        ];
+        const det = 2 * 1 - 0.25;
+        const want = ys.flatMap(([y0, y1]) => {
+          const [r0, r1] = [y0! - b[0]!, y1! - b[1]!];
+          return [(1 * r0 - 0.5 * r1) / det, (-0.5 * r0 + 2 * r1) / det];
+        });
+        const out = await page!.evaluate(({ A, b, ys }) => {
+          const { tf, icnn } = window.ot!;
+          const before = tf.memory().numTensors;
+          const quadratic = {
+            dim: 2,
+            valueAndGrad: (x: import('@tensorflow/tfjs-core').Tensor2D) =>
+              tf.tidy(() => {
+                const ax = tf.matMul(x, tf.tensor2d(A));
+                const value = tf.add(tf.mul(tf.sum(tf.mul(ax, x), 1), 0.5), tf.sum(tf.mul(x, tf.tensor1d(b)), 1)) as import('@tensorflow/tfjs-core').Tensor1D;
+                return { value, grad: tf.add(ax, tf.tensor1d(b)) as import('@tensorflow/tfjs-core').Tensor2D };
+              }),
+          };
+          const quad = (['backtracking', 'parallel'] as const).map((lineSearch) => {
+            const r = icnn.conjugate(quadratic, ys, { solver: 'lbfgs', lineSearch, gtol: 1e-5, maxIter: 100 });
+            const x = Array.from(r.x.dataSync());
+            tf.dispose([r.x, r.value]);
+            return { x, converged: Array.from(r.converged) };
+          });
+          const f = new icnn.DenseICNN({ dim: 3, hidden: [16, 16, 8], strongConvexity: 0.5, seed: 2 });
+          const y = tf.randomNormal([20, 3], 0, 1, 'float32', 5) as import('@tensorflow/tfjs-core').Tensor2D;
+          const r = icnn.conjugate(f, y, { solver: 'lbfgs', gtol: 1e-4, maxIter: 200 });
+          const residual = tf.tidy(() => tf.max(tf.abs(tf.sub(f.push(r.x), y))).dataSync()[0] as number);
+          const icnnConverged = r.converged.every((c) => c === 1);
+          tf.dispose([r.x, r.value, y]);
+          f.dispose();
+          return { quad, residual, icnnConverged, leaked: tf.memory().numTensors - before };
+        }, { A, b, ys });
+        expect(out.leaked).toBe(0);
+        for (const q of out.quad) {
+          expect(q.converged).toEqual([1, 1, 1, 1]);
+          expect(worstRatio(q.x, want, 1e-4, 1e-4)).toBeLessThanOrEqual(1);
+        }
+        expect(out.icnnConverged).toBe(true);
+        expect(out.residual).toBeLessThan(1e-3);
+        console.log(`browser ${backend}: conjugate on an ICNN, max |∇f(x̂) − y| = ${out.residual.toExponential(2)}`);
       });
 
       it('KID (Gram matrices on the backend, unbiased MMD²) matches the reference on the full sets', async () => {

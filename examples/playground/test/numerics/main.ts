@@ -21,6 +21,9 @@ declare global {
 const forced = new URLSearchParams(location.search).get('backend');
 try {
   const { name } = await pickBackend(forced);
+  // tfjs-webgl runs small element-wise ops on the CPU (WEBGL_CPU_FORWARD) when their inputs are
+  // already there; off here, so that the fixtures' small tensors go through the shaders too.
+  if (name === 'webgl') tf.env().set('WEBGL_CPU_FORWARD', false);
   window.ot = { tf, core, sliced, semidual, icnn, metrics, backend: name };
 } catch (e) {
   window.ot = { tf, core, sliced, semidual, icnn, metrics, backend: '', error: e instanceof Error ? e.message : String(e) };
