@@ -83,31 +83,24 @@ const ctransform = fixture<{ ctransform: CTransformRefs }>('packages/semidual/te
 const kid = fixture<{ kid: { x: number[][]; y: number[][]; mmd2: number } }>('packages/metrics/test/fixtures/metrics_refs.json').kid;
 const w2Pairs = [2, 4].map((d) => fixture<{ reference: { x: number[][]; Tx: number[][] } }>(`packages/icnn/test/fixtures/mix3tomix10-d${d}.json`));
 
-/** Largest |a − b| / (atol + rtol·|b|): at most 1 when every entry is within tolerance. */
-function worstRatio(got: number[], want: number[], rtol: number, atol: number): number {
+/** Largest |got − want| / scale(want) over paired entries (∞ when an entry is not finite). */
+function worstScaled(got: number[], want: number[], scale: (w: number) => number): number {
   expect(got.length).toBe(want.length);
   let worst = 0;
   for (let i = 0; i < want.length; i++) {
     const g = got[i] as number;
     const w = want[i] as number;
     if (!Number.isFinite(g)) return Number.POSITIVE_INFINITY;
-    worst = Math.max(worst, Math.abs(g - w) / (atol + rtol * Math.abs(w)));
+    worst = Math.max(worst, Math.abs(g - w) / scale(w));
   }
   return worst;
 }
 
-/** Largest |a − b| / max(|b|, floor) over paired entries (floor guards exact zeros). */
-function maxRelErr(got: number[], want: number[], floor: number): number {
-  expect(got.length).toBe(want.length);
-  let worst = 0;
-  for (let i = 0; i < want.length; i++) {
-    const g = got[i] as number;
-    const w = want[i] as number;
-    if (!Number.isFinite(g)) return Number.POSITIVE_INFINITY;
-    worst = Math.max(worst, Math.abs(g - w) / Math.max(Math.abs(w), floor));
-  }
-  return worst;
-}
+/** Largest |a − b| / (atol + rtol·|b|): at most 1 when every entry is within tolerance. */
+const worstRatio = (got: number[], want: number[], rtol: number, atol: number): number => worstScaled(got, want, (w) => atol + rtol * Math.abs(w));
+
+/** Largest |a − b| / max(|b|, floor) (the floor guards exact zeros). */
+const maxRelErr = (got: number[], want: number[], floor: number): number => worstScaled(got, want, (w) => Math.max(Math.abs(w), floor));
 
 const flat = (v: number | number[] | number[][]): number[] => (Array.isArray(v) ? (v as unknown[]).flat(2) as number[] : [v]);
 
