@@ -45,6 +45,9 @@
  *   --line-search L         its line search: `backtracking` (default) or `parallel` (w2ot's: the 10
  *                           steps 1.5⁻ᵏ in one batch; see ConjugateOptions.lineSearch). Not set by
  *                           --amos, so that the logged --amos runs reproduce.
+ *   --ls-evaluations N      the parallel line search's number of steps (default 10; w2ot's
+ *                           `lbfgs_high_precision.yaml` tries up to 30, one at a time, which picks
+ *                           the same step: `--gtol 1e-3 --line-search parallel --ls-evaluations 30`).
  *   --nd-pretrain N         NeuralDual: pretrain ∇f to the identity for ≤ N steps on uniform points of
  *                           [−5, 5]^d (w2ot's data bounds; plain Adam lr 1e-3; stops early once the
  *                           loss is < 1e-6 after 1000 steps, as w2ot). Default 0. Our MlpPotential
@@ -124,6 +127,7 @@ const { values } = parseArgs({
     'lbfgs-iters': { type: 'string', default: '20' },
     gtol: { type: 'string', default: '1e-2' },
     'line-search': { type: 'string' }, // no default: absent from the checkpoint's option key unless given
+    'ls-evaluations': { type: 'string' }, // idem
     amos: { type: 'boolean', default: false },
     'pretrain-std': { type: 'string' },
     'nd-pretrain': { type: 'string', default: '0' },
@@ -161,6 +165,7 @@ const lbfgs = {
   maxIter: Number(values['lbfgs-iters']),
   gtol: Number(values.gtol),
   ...(values['line-search'] !== undefined ? { lineSearch: values['line-search'] as LineSearch } : {}),
+  ...(values['ls-evaluations'] !== undefined ? { lsEvaluations: Number(values['ls-evaluations']) } : {}),
 };
 
 type Method = 'w2gn' | 'nd-icnn' | 'nd-mlp';
@@ -219,7 +224,7 @@ console.log(
   `Adam lr ${adam.lr} (${values['lr-decay'] === 'cosine' ? `cosine decay to ×${values['lr-alpha']}` : 'constant'}), β = (${adam.beta1}, ${adam.beta2}), ε ${adam.epsilon ?? '1e-7 (tfjs)'}, weight decay ${adam.weightDecay}; seed ${seed}${values.amos ? ' (--amos)' : ''}`,
 );
 console.log(
-  `W2GN (${w2gnObjective} objective): DenseICNN, ${pretrainSteps} identity-pretraining steps (not counted in the training time); NeuralDual (${ndUpdate} updates, ${ndInit} init): objective amortization, L-BFGS fine-tuning (≤ ${lbfgs.maxIter} iterations, gtol ${lbfgs.gtol}${values['line-search'] !== undefined ? `, ${values['line-search']} line search` : ''})${methods.includes('nd-mlp') ? `; MLP potential${values['mlp-output-act'] ? ' with output activation' : ''}${values['mlp-learn-quadratic'] ? ', trainable q' : ''}` : ''}\n`,
+  `W2GN (${w2gnObjective} objective): DenseICNN, ${pretrainSteps} identity-pretraining steps (not counted in the training time); NeuralDual (${ndUpdate} updates, ${ndInit} init): objective amortization, L-BFGS fine-tuning (≤ ${lbfgs.maxIter} iterations, gtol ${lbfgs.gtol}${values['line-search'] !== undefined ? `, ${values['line-search']} line search` : ''}${values['ls-evaluations'] !== undefined ? ` over ${values['ls-evaluations']} steps` : ''})${methods.includes('nd-mlp') ? `; MLP potential${values['mlp-output-act'] ? ' with output activation' : ''}${values['mlp-learn-quadratic'] ? ', trainable q' : ''}` : ''}\n`,
 );
 
 interface RunResult {
