@@ -42,12 +42,14 @@
  *   --mlp-output-act        nd-mlp: activation on the potential's output layer (w2ot).
  *   --mlp-learn-quadratic   nd-mlp: trainable q of ½·q·‖x‖² (w2ot's log α).
  *   --lbfgs-iters, --gtol   NeuralDual's L-BFGS fine-tuning budget (default 20, 1e-2).
- *   --line-search L         its line search: `backtracking` (default) or `parallel` (w2ot's: the 10
- *                           steps 1.5⁻ᵏ in one batch; see ConjugateOptions.lineSearch). Not set by
- *                           --amos, so that the logged --amos runs reproduce.
- *   --ls-evaluations N      the parallel line search's number of steps (default 10; w2ot's
- *                           `lbfgs_high_precision.yaml` tries up to 30, one at a time, which picks
- *                           the same step: `--gtol 1e-3 --line-search parallel --ls-evaluations 30`).
+ *   --line-search L         its line search: `backtracking` (default), `parallel` (w2ot's
+ *                           `lbfgs.yaml`: the 10 steps 1.5⁻ᵏ in one batch) or `sequential` (w2ot's
+ *                           `parallel: False`: the same steps one at a time, the same point); see
+ *                           ConjugateOptions.lineSearch. Not set by --amos, so that the logged
+ *                           --amos runs reproduce.
+ *   --ls-evaluations N      the grid's number of steps (default 10). w2ot's default solver,
+ *                           `lbfgs_high_precision.yaml`, is `--gtol 1e-3 --line-search sequential
+ *                           --ls-evaluations 30`.
  *   --nd-pretrain N         NeuralDual: pretrain ∇f to the identity for ≤ N steps on uniform points of
  *                           [−5, 5]^d (w2ot's data bounds; plain Adam lr 1e-3; stops early once the
  *                           loss is < 1e-6 after 1000 steps, as w2ot). Default 0. Our MlpPotential

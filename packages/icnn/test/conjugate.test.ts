@@ -84,6 +84,8 @@ describeWithBackends('conjugate', () => {
     const cases: [Parameters<typeof conjugate>[2], number][] = [
       [{ lineSearch: 'parallel' }, -1 / 3],
       [{ lineSearch: 'parallel', lsBase: 2 }, -1 / 2],
+      [{ lineSearch: 'sequential' }, -1 / 3],
+      [{ lineSearch: 'sequential', lsBase: 2 }, -1 / 2],
       [{ lineSearch: 'backtracking' }, -1 / 2],
     ];
     const steepWithValue: ConjugateTarget = { ...steep, value: (x) => tf.tidy(() => steep.valueAndGrad(x).value) };
@@ -119,23 +121,46 @@ describeWithBackends('conjugate', () => {
     f.dispose();
   });
 
-  it('the parallel line search stops a sample none of whose steps passes', () => {
-    const r = conjugate(steep, [zero[0]!, zero[0]!], { lineSearch: 'parallel', lsEvaluations: 2, init: [x0[0]!, [2 ** -10, 0]], gtol: 1e-2 });
-    // Sample 0: steps 1 and 1/1.5 both fail, it stays at x₀. Sample 1 starts converged.
-    expectTensorsClose(r.x, [x0[0]!, [2 ** -10, 0]], { atol: 0, rtol: 0 });
-    expect(Array.from(r.converged)).toEqual([0, 1]);
-    expect(r.iterations).toBe(1);
-    tf.dispose([r.x, r.value]);
+  it('the parallel and sequential line searches stop a sample none of whose steps passes', () => {
+    for (const lineSearch of ['parallel', 'sequential'] as const) {
+      const r = conjugate(steep, [zero[0]!, zero[0]!], { lineSearch, lsEvaluations: 2, init: [x0[0]!, [2 ** -10, 0]], gtol: 1e-2 });
+      // Sample 0: steps 1 and 1/1.5 both fail, it stays at x₀. Sample 1 starts converged.
+      expectTensorsClose(r.x, [x0[0]!, [2 ** -10, 0]], { atol: 0, rtol: 0 });
+      expect(Array.from(r.converged)).toEqual([0, 1]);
+      expect(r.iterations).toBe(1);
+      tf.dispose([r.x, r.value]);
+    }
   });
 
-  it('the parallel line search finds the closed-form conjugate point of a quadratic', async () => {
+  it("the sequential search lands on the parallel search's points with fewer evaluations (30 steps, as lbfgs_high_precision)", async () => {
+    const f = new MlpPotential({ dim: 3, hidden: [16, 16], init: 'lecun', seed: 4 });
+    const y = tf.randomNormal([12, 3], 0, 1, 'float32', 6) as tf.Tensor2D;
+    const valueRows = { parallel: 0, sequential: 0 };
     await expectNoLeakedTensors(() => {
-      const r = conjugate(quadratic, ys, { lineSearch: 'parallel', gtol: 1e-5, maxIter: 100 });
-      expectTensorsClose(r.x, expectedX, { rtol: 1e-4, atol: 1e-4 });
-      expectTensorsClose(r.value, expectedValue, { rtol: 1e-4, atol: 1e-4 });
-      expect(Array.from(r.converged)).toEqual([1, 1, 1, 1]);
-      tf.dispose([r.x, r.value]);
+      const [par, seq] = (['parallel', 'sequential'] as const).map((lineSearch) => {
+        const target: ConjugateTarget = { dim: 3, valueAndGrad: (x) => f.valueAndGrad(x), value: (x) => ((valueRows[lineSearch] += x.shape[0]), f.value(x)) };
+        return conjugate(target, y, { lineSearch, lsEvaluations: 30, gtol: 1e-4, maxIter: 50 });
+      }) as [ReturnType<typeof conjugate>, ReturnType<typeof conjugate>];
+      expectTensorsClose(seq.x, par.x, { atol: 0, rtol: 0 });
+      expect(Array.from(seq.converged)).toEqual(Array.from(par.converged));
+      expect(seq.iterations).toBe(par.iterations);
+      tf.dispose([par.x, par.value, seq.x, seq.value]);
     });
+    expect(valueRows.sequential).toBeLessThan(valueRows.parallel / 5);
+    tf.dispose(y);
+    f.dispose();
+  });
+
+  it('the parallel and sequential line searches find the closed-form conjugate point of a quadratic', async () => {
+    for (const lineSearch of ['parallel', 'sequential'] as const) {
+      await expectNoLeakedTensors(() => {
+        const r = conjugate(quadratic, ys, { lineSearch, gtol: 1e-5, maxIter: 100 });
+        expectTensorsClose(r.x, expectedX, { rtol: 1e-4, atol: 1e-4 });
+        expectTensorsClose(r.value, expectedValue, { rtol: 1e-4, atol: 1e-4 });
+        expect(Array.from(r.converged)).toEqual([1, 1, 1, 1]);
+        tf.dispose([r.x, r.value]);
+      });
+    }
   });
 
   it('marks samples that did not converge within maxIter', () => {
