@@ -2,9 +2,10 @@
  * Batched convex-conjugate solvers: x̂(y) = argmin_x f(x) − ⟨x, y⟩, so f*(y) = ⟨x̂, y⟩ − f(x̂)
  * and ∇f(x̂) = y at the optimum. As in Amos, *On amortizing convex conjugates for optimal
  * transport*, ICLR 2023: L-BFGS with an Armijo line search (backtracking, or w2ot's search over
- * a fixed grid of steps, in parallel or one step at a time), or Adam with a cosine-decayed step from 0.1. Every sample of
- * the batch is solved independently (own L-BFGS memory, own step, own convergence test), with the
- * potential evaluated on the still-active rows in one batched call per line-search round.
+ * a fixed grid of steps, in parallel or one step at a time), or Adam with a cosine-decayed step
+ * from 0.1. Every sample of the batch is solved independently (own L-BFGS memory, own step, own
+ * convergence test), with the potential evaluated on the still-active rows in one batched call per
+ * line-search round.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { OTError, checkChoice, checkFinite, checkInteger, checkNumber, checkPositive, toFloatTensor, type TensorLike } from '@ot/core';
