@@ -9,7 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { OTError, checkBoolean, checkChoice, checkInteger, checkNumber, toRng, type Seed, type TensorLike } from '@ot/core';
-import { ACTIVATIONS, MLP_INITS, activate, activateDeriv, assertAlive, backpropActivation, checkSizes, flatWeights, mm, nest, toBatch, initDense, type Activation, type MlpInit, type Potential, type ValueAndGrad } from './potential.js';
+import { ACTIVATIONS, MLP_INITS, activate, activateDeriv, assertAlive, backpropActivation, checkSizes, flatWeights, mm, nest, toBatch, initDenseLayers, type Activation, type MlpInit, type Potential, type ValueAndGrad } from './potential.js';
 
 export interface MlpPotentialOptions {
   /** Input dimension d. */
@@ -53,8 +53,8 @@ export class MlpPotential implements Potential {
   readonly outputActivation: boolean;
   readonly init: MlpInit;
   private readonly logAlpha: tf.Variable | null = null;
-  private readonly weights: tf.Variable[] = []; // [in, out]
-  private readonly biases: tf.Variable[] = [];
+  private readonly weights: tf.Variable[]; // [in, out]
+  private readonly biases: tf.Variable[];
   private disposed = false;
 
   /**
@@ -78,13 +78,7 @@ export class MlpPotential implements Potential {
     const rng = toRng(options.seed);
     if (this.learnQuadratic) this.logAlpha = tf.variable(tf.scalar(Math.log(this.quadratic)));
     const sizes = [this.dim, ...this.hidden, 1];
-    tf.tidy(() => {
-      for (let i = 0; i + 1 < sizes.length; i++) {
-        const [a, b] = [sizes[i] as number, sizes[i + 1] as number];
-        this.weights.push(tf.variable(initDense(a, b, this.init, i + 2 === sizes.length, rng)));
-        this.biases.push(tf.variable(tf.zeros([b])));
-      }
-    });
+    ({ weights: this.weights, biases: this.biases } = initDenseLayers(sizes, this.init, rng));
   }
 
   get trainableVariables(): tf.Variable[] {

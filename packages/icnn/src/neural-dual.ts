@@ -18,7 +18,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { OTError, checkChoice, checkInteger, toRng, type Seed, type TensorLike } from '@ot/core';
 import { conjugate, type ConjugateOptions } from './conjugate.js';
 import { DenseICNN, type DenseICNNOptions } from './dense-icnn.js';
-import { ACTIVATIONS, MLP_INITS, activate, assertAlive, checkSizes, mm, scoped, toBatch, initDense, type Activation, type MlpInit, type Potential } from './potential.js';
+import { ACTIVATIONS, MLP_INITS, activate, assertAlive, checkSizes, mm, scoped, toBatch, initDenseLayers, type Activation, type MlpInit, type Potential } from './potential.js';
 import { checkBatches, fitLoop, makeAdam, optimizerStep, readTrainerState, restoreTrainerState, type AdamOptions, type FitOptions, type TrainerState } from './trainer.js';
 
 export type AmortizationLoss = 'objective' | 'regression' | 'cycle';
@@ -51,8 +51,8 @@ export class Amortizer {
   readonly dim: number;
   readonly activation: Activation;
   readonly init: MlpInit;
-  private readonly weights: tf.Variable[] = [];
-  private readonly biases: tf.Variable[] = [];
+  private readonly weights: tf.Variable[];
+  private readonly biases: tf.Variable[];
   private disposed = false;
 
   /**
@@ -70,13 +70,7 @@ export class Amortizer {
     this.init = checkChoice(options.init ?? 'identity', 'init', MLP_INITS);
     const rng = toRng(options.seed);
     const sizes = [this.dim, ...hidden, this.dim];
-    tf.tidy(() => {
-      for (let i = 0; i + 1 < sizes.length; i++) {
-        const [a, b] = [sizes[i] as number, sizes[i + 1] as number];
-        this.weights.push(tf.variable(initDense(a, b, this.init, i + 2 === sizes.length, rng)));
-        this.biases.push(tf.variable(tf.zeros([b])));
-      }
-    });
+    ({ weights: this.weights, biases: this.biases } = initDenseLayers(sizes, this.init, rng));
   }
 
   get trainableVariables(): tf.Variable[] {

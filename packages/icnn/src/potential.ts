@@ -198,3 +198,21 @@ export function initDense(fanIn: number, fanOut: number, init: MlpInit, isOutput
   if (init === 'identity') return isOutput ? tf.zeros([fanIn, fanOut]) : (tf.mul(randomNormal([fanIn, fanOut], rng), Math.sqrt(1 / fanIn)) as tf.Tensor2D);
   return tf.truncatedNormal([fanIn, fanOut], 0, Math.sqrt(1 / fanIn) / 0.8796256610342398, 'float32', rng.nextSeed());
 }
+
+/**
+ * The variables of a dense stack through `sizes` (`sizes[0]` inputs, `sizes.at(-1)` outputs): one
+ * weight [sizes[i], sizes[i+1]] per layer from {@link initDense} (the last one is the output layer),
+ * biases zero.
+ */
+export function initDenseLayers(sizes: readonly number[], init: MlpInit, rng: Rng): { weights: tf.Variable[]; biases: tf.Variable[] } {
+  const weights: tf.Variable[] = [];
+  const biases: tf.Variable[] = [];
+  tf.tidy(() => {
+    for (let i = 0; i + 1 < sizes.length; i++) {
+      const [a, b] = [sizes[i] as number, sizes[i + 1] as number];
+      weights.push(tf.variable(initDense(a, b, init, i + 2 === sizes.length, rng)));
+      biases.push(tf.variable(tf.zeros([b])));
+    }
+  });
+  return { weights, biases };
+}
