@@ -23,57 +23,13 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { flat, maxRelErr, type CTransformRefs, type SlicedRefs, type W1dCase, type W1dGradCase } from '@ot/test-utils';
 import { serveDir } from './static-server.js';
 
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const REPO = join(ROOT, '..', '..');
 const hasChromium = existsSync(CHROMIUM);
-
-interface W1dCase {
-  name: string;
-  p: number;
-  u: number[] | number[][];
-  v: number[] | number[][];
-  uWeights?: number[] | number[][];
-  vWeights?: number[] | number[][];
-  value: number | number[];
-}
-interface W1dGradCase {
-  p: number;
-  u: number[];
-  v: number[];
-  uWeights?: number[];
-  vWeights?: number[];
-  value: number;
-  grad: number[];
-}
-interface SwCase {
-  p: number;
-  n: number;
-  m: number;
-  weighted: boolean;
-  X: number[][];
-  Y: number[][];
-  P: number[][];
-  a: number[] | null;
-  b: number[] | null;
-  value: number;
-  costs: number[];
-}
-interface SlicedRefs {
-  sw: SwCase[];
-  sw_grad: { X: number[][]; Y: number[][]; P: number[][]; value: number; grad: number[][] };
-}
-
-interface CTransformRefs {
-  X: number[][];
-  Y: number[][];
-  nu: number[];
-  psi: number[];
-  w: number[];
-  cases: Array<{ lambda: number; values: number[]; gradX: number[][]; gradPsi: number[] }>;
-}
 
 const fixture = <T>(path: string): T => JSON.parse(readFileSync(join(REPO, path), 'utf8')) as T;
 const w1dCases = fixture<W1dCase[]>('packages/core/test/fixtures/w1d.json');
@@ -83,26 +39,18 @@ const ctransform = fixture<{ ctransform: CTransformRefs }>('packages/semidual/te
 const kid = fixture<{ kid: { x: number[][]; y: number[][]; mmd2: number } }>('packages/metrics/test/fixtures/metrics_refs.json').kid;
 const w2Pairs = [2, 4].map((d) => fixture<{ reference: { x: number[][]; Tx: number[][] } }>(`packages/icnn/test/fixtures/mix3tomix10-d${d}.json`));
 
-/** Largest |got − want| / scale(want) over paired entries (∞ when an entry is not finite). */
-function worstScaled(got: number[], want: number[], scale: (w: number) => number): number {
+/** Largest |a − b| / (atol + rtol·|b|): at most 1 when every entry is within tolerance (∞ when an entry is not finite). */
+function worstRatio(got: number[], want: number[], rtol: number, atol: number): number {
   expect(got.length).toBe(want.length);
   let worst = 0;
   for (let i = 0; i < want.length; i++) {
     const g = got[i] as number;
     const w = want[i] as number;
     if (!Number.isFinite(g)) return Number.POSITIVE_INFINITY;
-    worst = Math.max(worst, Math.abs(g - w) / scale(w));
+    worst = Math.max(worst, Math.abs(g - w) / (atol + rtol * Math.abs(w)));
   }
   return worst;
 }
-
-/** Largest |a − b| / (atol + rtol·|b|): at most 1 when every entry is within tolerance. */
-const worstRatio = (got: number[], want: number[], rtol: number, atol: number): number => worstScaled(got, want, (w) => atol + rtol * Math.abs(w));
-
-/** Largest |a − b| / max(|b|, floor) (the floor guards exact zeros). */
-const maxRelErr = (got: number[], want: number[], floor: number): number => worstScaled(got, want, (w) => Math.max(Math.abs(w), floor));
-
-const flat = (v: number | number[] | number[][]): number[] => (Array.isArray(v) ? (v as unknown[]).flat(2) as number[] : [v]);
 
 if (!hasChromium) {
   console.warn(`browser numerics skipped: ${CHROMIUM} not found (apt-get install -y chromium, or set CHROMIUM_PATH)`);

@@ -6,10 +6,10 @@
  * They run under both backends because the plan is returned as a tensor on the active backend.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { describeWithBackends, expectNoLeakedTensors, expectTensorsClose, loadFixture } from '@ot/test-utils';
+import { describeWithBackends, expectNoLeakedTensors, expectTensorsClose, loadFixture, maxRelErr } from '@ot/test-utils';
 import { afterAll, expect, it } from 'vitest';
 import { emd, emd1d, matrixToArray, sqeuclideanCost } from '@ot/core';
-import { maxRelErr, noteError, printErrors } from './helpers.js';
+import { noteError, printErrors } from './helpers.js';
 
 interface EmdCase {
   n: number;

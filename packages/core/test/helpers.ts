@@ -7,33 +7,6 @@ import * as tf from '@tensorflow/tfjs-core';
 import { expect } from 'vitest';
 import { isOTError, type OTErrorCode } from '@ot/core';
 
-type Num = number | number[] | number[][] | Float32Array | Float64Array;
-
-export function flat(x: Num | tf.Tensor): number[] {
-  if (x instanceof tf.Tensor) return Array.from(x.dataSync());
-  if (typeof x === 'number') return [x];
-  if (ArrayBuffer.isView(x)) return Array.from(x);
-  return (x as unknown[]).flatMap((v) => flat(v as Num));
-}
-
-/**
- * Max over entries of |a − e| / max(|e|, floor): relative error with a floor for entries near
- * zero (the floor is an absolute scale, e.g. a fraction of the largest entry).
- */
-export function maxRelErr(actual: Num | tf.Tensor, expected: Num | tf.Tensor, floor = 0): number {
-  const a = flat(actual);
-  const e = flat(expected);
-  expect(a.length, 'size').toBe(e.length);
-  let worst = 0;
-  for (let i = 0; i < e.length; i++) {
-    const ai = a[i] as number;
-    const ei = e[i] as number;
-    const err = Math.abs(ai - ei) / Math.max(Math.abs(ei), floor, Number.MIN_VALUE);
-    if (!(err <= worst)) worst = Number.isNaN(err) ? Infinity : Math.max(worst, err);
-  }
-  return worst;
-}
-
 const record = new Map<string, number>();
 
 /** Records the worst relative error seen for a fixture group on the active backend. */

@@ -7,10 +7,10 @@
  * much smaller than ‖x‖² + ‖y‖² (cancellation), which the floor accounts for.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { describeWithBackends, expectNoLeakedTensors, expectTensorsClose, loadFixture } from '@ot/test-utils';
+import { describeWithBackends, expectNoLeakedTensors, expectTensorsClose, loadFixture, maxRelErr } from '@ot/test-utils';
 import { afterAll, expect, it } from 'vitest';
 import { checkDirections, costChunks, createRng, orthogonalDirections, pnormCost, project, randomDirections, sqeuclideanCost } from '@ot/core';
-import { maxRelErr, noteError, printErrors } from './helpers.js';
+import { noteError, printErrors } from './helpers.js';
 
 interface CostCase {
   x: number[][];

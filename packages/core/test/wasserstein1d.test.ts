@@ -10,39 +10,21 @@
  * values ≈ 1, rounding error ≈ 1e-7 / h) to 2e-3 absolute.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { describeWithBackends, expectNoLeakedTensors, expectTensorsClose, finiteDifferenceGradient, loadFixture } from '@ot/test-utils';
+import { describeWithBackends, expectNoLeakedTensors, expectTensorsClose, finiteDifferenceGradient, loadFixture, maxRelErr, type W1dCase, type W1dGradCase } from '@ot/test-utils';
 import { afterAll, expect, it } from 'vitest';
 import { emd1d, quantileFunction, wasserstein1d } from '@ot/core';
-import { maxRelErr, noteError, printErrors } from './helpers.js';
+import { noteError, printErrors } from './helpers.js';
 
-interface W1dCase {
-  name: string;
-  p: number;
-  u: number[] | number[][];
-  v: number[] | number[][];
-  uWeights?: number[] | number[][];
-  vWeights?: number[] | number[][];
-  value: number | number[];
-}
 interface QuantCase {
   qs: number[] | number[][];
   cws: number[] | number[][];
   xs: number[] | number[][];
   value: number[] | number[][];
 }
-interface GradCase {
-  p: number;
-  u: number[];
-  v: number[];
-  uWeights?: number[];
-  vWeights?: number[];
-  value: number;
-  grad: number[];
-}
 
 const w1dCases = await loadFixture<W1dCase[]>(import.meta.url, './fixtures/w1d.json');
 const quantCases = await loadFixture<QuantCase[]>(import.meta.url, './fixtures/quantile.json');
-const gradCases = await loadFixture<GradCase[]>(import.meta.url, './fixtures/w1d_grad.json');
+const gradCases = await loadFixture<W1dGradCase[]>(import.meta.url, './fixtures/w1d_grad.json');
 
 const RTOL = 1e-5;
 

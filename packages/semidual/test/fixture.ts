@@ -1,13 +1,5 @@
 /** Typed access to the POT / torch reference values (scripts/fixtures/semidual_refs.py). */
-import { loadFixture } from '@ot/test-utils';
-
-export interface CTransformCase {
-  lambda: number;
-  values: number[];
-  gradX: number[][];
-  gradPsi: number[];
-  normalizedValues: number[];
-}
+import { loadFixture, type CTransformRefs } from '@ot/test-utils';
 
 export interface SemiDualCase {
   lambda: number;
@@ -28,7 +20,7 @@ export interface SinkhornCase {
 
 export interface Refs {
   pot: string;
-  ctransform: { X: number[][]; Y: number[][]; nu: number[]; psi: number[]; w: number[]; costScale: number; cases: CTransformCase[] };
+  ctransform: CTransformRefs;
   semidual: { X: number[][]; Y: number[][]; a: number[]; b: number[]; emd2: number; emdU: number[]; emdV: number[]; cases: SemiDualCase[] };
   sinkhorn: {
     X: number[][];

@@ -1,12 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { describeWithBackends, expectNoLeakedTensors, expectTensorsClose, loadFixture } from '@ot/test-utils';
+import { describeWithBackends, expectNoLeakedTensors, expectTensorsClose, loadFixture, type SlicedRefs } from '@ot/test-utils';
 import { beforeAll, expect, it } from 'vitest';
 import { generalizedSlicedWasserstein, maxGeneralizedSlicedWasserstein, maxSlicedWasserstein, slicedWasserstein } from '../src/index.js';
-import { dirsOf, scalar, shiftedGaussians, type Refs } from './helpers.js';
+import { dirsOf, scalar, shiftedGaussians } from './helpers.js';
 
-let refs: Refs;
+let refs: SlicedRefs;
 beforeAll(async () => {
-  refs = await loadFixture<Refs>(import.meta.url, './fixtures/sliced_refs.json');
+  refs = await loadFixture<SlicedRefs>(import.meta.url, './fixtures/sliced_refs.json');
 });
 
 describeWithBackends('generalized sliced Wasserstein', () => {

@@ -1,38 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
 
-export interface SwCase {
-  p: number;
-  n: number;
-  m: number;
-  weighted: boolean;
-  X: number[][];
-  Y: number[][];
-  P: number[][];
-  a: number[] | null;
-  b: number[] | null;
-  value: number;
-  costs: number[];
-}
-
-export interface GswCase {
-  kind: 'circular' | 'polynomial';
-  degree: number;
-  radius: number;
-  p: number;
-  X: number[][];
-  Y: number[][];
-  P: number[][];
-  value: number;
-  costs: number[];
-}
-
-export interface Refs {
-  pot_version: string;
-  sw: SwCase[];
-  sw_grad: { X: number[][]; Y: number[][]; P: number[][]; value: number; grad: number[][] };
-  gsw: GswCase[];
-}
-
 /** Directions stored as rows [L, d] in the fixture → POT's [d, L]. */
 export function dirsOf(rows: number[][]): tf.Tensor2D {
   return tf.tidy(() => tf.transpose(tf.tensor2d(rows)) as tf.Tensor2D);

@@ -1,13 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { wasserstein1d } from '@ot/core';
-import { describeWithBackends, expectNoLeakedTensors, expectTensorsClose, loadFixture } from '@ot/test-utils';
+import { describeWithBackends, expectNoLeakedTensors, expectTensorsClose, loadFixture, type SlicedRefs } from '@ot/test-utils';
 import { beforeAll, expect, it } from 'vitest';
 import { slicedWasserstein } from '../src/index.js';
-import { dirsOf, scalar, type Refs } from './helpers.js';
+import { dirsOf, scalar } from './helpers.js';
 
-let refs: Refs;
+let refs: SlicedRefs;
 beforeAll(async () => {
-  refs = await loadFixture<Refs>(import.meta.url, './fixtures/sliced_refs.json');
+  refs = await loadFixture<SlicedRefs>(import.meta.url, './fixtures/sliced_refs.json');
 });
 
 describeWithBackends('slicedWasserstein', () => {

@@ -5,6 +5,7 @@
  *   `tensorflow` when tfjs-node is installed); `OT_TEST_BACKENDS=cpu,wasm` restricts the list.
  * - {@link expectTensorsClose}: shape, dtype and values within a precision-aware tolerance.
  * - {@link expectNoLeakedTensors}: the number of live tensors is unchanged by a block.
+ * - The committed fixtures' shapes ({@link W1dCase}, {@link SwCase}, …) and {@link maxRelErr}.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
@@ -139,3 +140,4 @@ export async function loadFixture<T = unknown>(relativeTo: string, path: string)
 }
 
 export { afterAll };
+export * from './fixtures.js';
