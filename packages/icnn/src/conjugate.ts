@@ -48,9 +48,11 @@ export interface ConjugateOptions {
    * `'parallel'` is w2ot's (Amos, ICLR 2023; its `lbfgs.yaml`): f is evaluated at the
    * `lsEvaluations` steps `lsBase`⁻ᵏ, k = 0 … lsEvaluations − 1, in one batch, Armijo is strict,
    * and a sample whose steps all fail stops there. `'sequential'` is w2ot's `parallel: False`
-   * (its `lbfgs_high_precision.yaml`, 30 steps): the same steps one at a time, stopping at the
-   * first that passes — the same point as `'parallel'` at a fraction of the evaluations when the
-   * grid is long.
+   * (its `lbfgs_high_precision.yaml`, 30 steps): the same steps in order, stopping at the first
+   * that passes — the same point as `'parallel'` at a fraction of the evaluations when the grid
+   * is long. It scores the unit step first, with its gradient (it usually passes), then the
+   * samples still searching on the next 2, 4, 8, … steps at once (≤ 5 rounds for 30 steps,
+   * instead of 30 one-step rounds; the first passing step is the same).
    */
   lineSearch?: LineSearch;
   /** Maximum halvings of the L-BFGS step per iteration, `'backtracking'` (default 30). */
@@ -268,16 +270,17 @@ function lbfgs(
   };
   /**
    * w2ot's Armijo search over the steps lsBase⁻ᵏ, k = 0 … E − 1: the largest that passes wins.
-   * `chunk` steps are scored per round, batched over the samples still searching: E (one round,
-   * `'parallel'`) or 1 (`'sequential'`, which stops at a sample's first passing step).
+   * Each round scores the next steps of the grid, batched over the samples still searching: all E
+   * in one round (`'parallel'`), or 1, 2, 4, … (`'doubling'`, for `'sequential'`: a sample stops
+   * at its first passing step).
    */
-  const gridSearch = (rows: readonly number[], p: Float64Array, slope: Float64Array, chunk: number): void => {
+  const gridSearch = (rows: readonly number[], p: Float64Array, slope: Float64Array, rounds: 'parallel' | 'doubling'): void => {
     const E = o.lsEvaluations;
     const steps = Array.from({ length: E }, (_, k) => o.lsBase ** -k);
     const chosen: Array<{ i: number; point: Float64Array; value: number; grad?: Float64Array }> = [];
     let pending = rows;
-    for (let k0 = 0; k0 < E && pending.length > 0; k0 += chunk) {
-      const tried = steps.slice(k0, k0 + chunk);
+    for (let k0 = 0, size = rounds === 'parallel' ? E : 1; k0 < E && pending.length > 0; k0 += size, size *= 2) {
+      const tried = steps.slice(k0, k0 + size);
       const C = tried.length;
       const m = pending.length * C;
       const xs = new Float64Array(m * d);
@@ -289,8 +292,10 @@ function lbfgs(
           ys.set(y.subarray(i * d, (i + 1) * d), at);
         });
       });
-      // Values only when f can give them (one forward pass), gradients then at the chosen steps.
-      const ev = f.value !== undefined ? { v: evalValues(f, xs, ys, m, d), g: undefined } : evalPoints(f, xs, ys, m, d);
+      // Values only when f can give them (one forward pass), gradients then at the chosen steps;
+      // except a doubling search's first round, whose unit step usually passes: scoring it with
+      // its gradient saves a second pass.
+      const ev = f.value !== undefined && !(rounds === 'doubling' && k0 === 0) ? { v: evalValues(f, xs, ys, m, d), g: undefined } : evalPoints(f, xs, ys, m, d);
       const still: number[] = [];
       pending.forEach((i, r) => {
         const k = tried.findIndex((a, k) => (ev.v[r * C + k] as number) < (v[i] as number) + ARMIJO_C1 * a * (slope[i] as number));
@@ -358,8 +363,8 @@ function lbfgs(
       for (let j = 0; j < d; j++) p[i * d + j] = -(q[j] as number);
       slope[i] = sl;
     }
-    if (o.lineSearch === 'parallel') gridSearch(rows, p, slope, o.lsEvaluations);
-    else if (o.lineSearch === 'sequential') gridSearch(rows, p, slope, 1);
+    if (o.lineSearch === 'parallel') gridSearch(rows, p, slope, 'parallel');
+    else if (o.lineSearch === 'sequential') gridSearch(rows, p, slope, 'doubling');
     else backtrackingSearch(rows, p, slope);
   }
   return { x, gradNorm, converged, iterations: it };

@@ -97,6 +97,40 @@ describeWithBackends('conjugate', () => {
     }
   });
 
+  it('the sequential search scores the unit step with its gradient, then 2, 4, 8, … steps per round', () => {
+    // A gradient that lies: φ(x) = ‖x − x₀‖² has its minimum at x₀, but ∇ is reported as (1, 0), so
+    // no step along −(1, 0) passes Armijo and all 30 steps are tried: 1 (with gradient), then
+    // 2, 4, 8 and the last 15 (values only), in 5 rounds instead of 30.
+    const gradRows: number[] = [];
+    const valueRows: number[] = [];
+    const phi = (x: tf.Tensor2D): tf.Tensor1D => tf.sum(tf.square(tf.sub(x, tf.tensor2d(x0))), 1);
+    const liar: ConjugateTarget = {
+      dim: 2,
+      valueAndGrad: (x) => (gradRows.push(x.shape[0]), tf.tidy(() => ({ value: phi(x), grad: tf.mul(tf.onesLike(x), tf.tensor2d([[1, 0]])) as tf.Tensor2D }))),
+      value: (x) => (valueRows.push(x.shape[0]), tf.tidy(() => phi(x))),
+    };
+    const stuck = conjugate(liar, zero, { lineSearch: 'sequential', lsEvaluations: 30, init: x0, gtol: 1e-9 });
+    expect(gradRows).toEqual([1, 1, 1]); // the starting point, the unit step, the returned value
+    expect(valueRows).toEqual([2, 4, 8, 15]);
+    expectTensorsClose(stuck.x, x0, { atol: 0, rtol: 0 });
+    expect(Array.from(stuck.converged)).toEqual([0]);
+    tf.dispose([stuck.x, stuck.value]);
+    // On φ = 3/2‖x‖² (see above) steps 1 and 1/1.5 fail and 1/1.5² passes: rounds {1}, {1/1.5, 1/1.5²},
+    // then the gradient at the chosen step (and the returned value).
+    gradRows.length = 0;
+    valueRows.length = 0;
+    const counted: ConjugateTarget = {
+      dim: 2,
+      valueAndGrad: (x) => (gradRows.push(x.shape[0]), steep.valueAndGrad(x)),
+      value: (x) => (valueRows.push(x.shape[0]), tf.tidy(() => steep.valueAndGrad(x).value)),
+    };
+    const r = conjugate(counted, zero, { lineSearch: 'sequential', lsEvaluations: 30, init: x0, maxIter: 1, gtol: 1e-9 });
+    expect(gradRows).toEqual([1, 1, 1, 1]);
+    expect(valueRows).toEqual([2]);
+    expectTensorsClose(r.x, [[-1 / 3, 2 / 3]], { atol: 1e-6, rtol: 1e-6 });
+    tf.dispose([r.x, r.value]);
+  });
+
   it('with f.value, the parallel search scores its steps without gradients and lands on the same points', async () => {
     const f = new MlpPotential({ dim: 3, hidden: [16, 16], init: 'lecun', seed: 4 });
     const y = tf.randomNormal([12, 3], 0, 1, 'float32', 6) as tf.Tensor2D;
