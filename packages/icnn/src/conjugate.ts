@@ -207,8 +207,16 @@ function lbfgs(
   const first = evalRows(f, x, y, all, d);
   const v = first.v;
   const g = first.g;
-  const S: Float64Array[][] = all.map(() => []);
-  const Y: Float64Array[][] = all.map(() => []);
+  // Each sample's last `memory` pairs (s, y) in a ring: slot (head + k) mod memory is its k-th
+  // oldest, at offset ((i·memory) + slot)·d of the flat buffers (no allocation per iteration).
+  const M = o.memory;
+  const S = new Float64Array(n * M * d);
+  const Y = new Float64Array(n * M * d);
+  const head = new Int32Array(n);
+  const count = new Int32Array(n);
+  const at = (i: number, k: number): number => (i * M + ((head[i] as number) + k) % M) * d;
+  const sNew = new Float64Array(d);
+  const yNew = new Float64Array(d);
   const active = new Uint8Array(n).fill(1);
   const gradNorm = new Float32Array(n);
   const converged = new Uint8Array(n);
@@ -218,22 +226,20 @@ function lbfgs(
   }
   /** Moves sample i to the accepted point (xi, vi, gi), updating its L-BFGS memory and convergence. */
   const accept = (i: number, xi: Float64Array, vi: number, gi: Float64Array): void => {
-    const s = new Float64Array(d);
-    const yk = new Float64Array(d);
     for (let j = 0; j < d; j++) {
-      s[j] = (xi[j] as number) - (x[i * d + j] as number);
-      yk[j] = (gi[j] as number) - (g[i * d + j] as number);
+      sNew[j] = (xi[j] as number) - (x[i * d + j] as number);
+      yNew[j] = (gi[j] as number) - (g[i * d + j] as number);
     }
     x.set(xi, i * d);
     g.set(gi, i * d);
     v[i] = vi;
-    if (dot(s, yk) > 1e-10 * Math.sqrt(dot(yk, yk) * dot(s, s))) {
-      S[i]!.push(s);
-      Y[i]!.push(yk);
-      if (S[i]!.length > o.memory) {
-        S[i]!.shift();
-        Y[i]!.shift();
-      }
+    if (dot(sNew, yNew) > 1e-10 * Math.sqrt(dot(yNew, yNew) * dot(sNew, sNew))) {
+      const c = count[i] as number;
+      const slot = at(i, c < M ? c : 0);
+      if (c < M) count[i] = c + 1;
+      else head[i] = ((head[i] as number) + 1) % M; // overwrites the oldest pair
+      S.set(sNew, slot);
+      Y.set(yNew, slot);
     }
     gradNorm[i] = infNorm(g, i * d, d);
     if ((gradNorm[i] as number) <= o.gtol) [converged[i], active[i]] = [1, 0];
@@ -323,6 +329,8 @@ function lbfgs(
     }
     for (const c of chosen) accept(c.i, c.point, c.value, c.grad!);
   };
+  const q = new Float64Array(d);
+  const alpha = new Float64Array(M);
   let it = 0;
   for (; it < o.maxIter; it++) {
     const rows = all.filter((i) => active[i] === 1);
@@ -331,29 +339,32 @@ function lbfgs(
     const p = new Float64Array(n * d);
     const slope = new Float64Array(n);
     for (const i of rows) {
-      const q = g.slice(i * d, (i + 1) * d);
-      const s = S[i]!;
-      const yy = Y[i]!;
-      const alpha: number[] = [];
-      for (let k = s.length - 1; k >= 0; k--) {
-        const rho = 1 / dot(yy[k]!, s[k]!);
-        const a = rho * dot(s[k]!, q);
+      for (let j = 0; j < d; j++) q[j] = g[i * d + j] as number;
+      const len = count[i] as number;
+      for (let k = len - 1; k >= 0; k--) {
+        const off = at(i, k);
+        const rho = 1 / dotAt(Y, off, S, off, d);
+        const a = rho * dotAt(S, off, q, 0, d);
         alpha[k] = a;
-        for (let j = 0; j < d; j++) q[j]! -= a * yy[k]![j]!;
+        for (let j = 0; j < d; j++) q[j]! -= a * (Y[off + j] as number);
       }
-      const gamma = s.length > 0 ? dot(s[s.length - 1]!, yy[yy.length - 1]!) / dot(yy[yy.length - 1]!, yy[yy.length - 1]!) : 1;
+      let gamma = 1;
+      if (len > 0) {
+        const newest = at(i, len - 1);
+        gamma = dotAt(S, newest, Y, newest, d) / dotAt(Y, newest, Y, newest, d);
+      }
       for (let j = 0; j < d; j++) q[j]! *= gamma;
-      for (let k = 0; k < s.length; k++) {
-        const rho = 1 / dot(yy[k]!, s[k]!);
-        const b = rho * dot(yy[k]!, q);
-        for (let j = 0; j < d; j++) q[j]! += s[k]![j]! * ((alpha[k] as number) - b);
+      for (let k = 0; k < len; k++) {
+        const off = at(i, k);
+        const rho = 1 / dotAt(Y, off, S, off, d);
+        const b = rho * dotAt(Y, off, q, 0, d);
+        for (let j = 0; j < d; j++) q[j]! += (S[off + j] as number) * ((alpha[k] as number) - b);
       }
       let sl = 0;
       for (let j = 0; j < d; j++) sl -= (g[i * d + j] as number) * (q[j] as number);
       if (!(sl < 0)) {
         // Not a descent direction: drop the memory and use steepest descent.
-        S[i] = [];
-        Y[i] = [];
+        [count[i], head[i]] = [0, 0];
         sl = 0;
         for (let j = 0; j < d; j++) {
           q[j] = g[i * d + j] as number;
@@ -422,5 +433,12 @@ function adam(
 function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let s = 0;
   for (let j = 0; j < a.length; j++) s += (a[j] as number) * (b[j] as number);
+  return s;
+}
+
+/** ⟨a[ao … ao + d), b[bo … bo + d)⟩, summed in the same order as {@link dot}. */
+function dotAt(a: Float64Array, ao: number, b: Float64Array, bo: number, d: number): number {
+  let s = 0;
+  for (let j = 0; j < d; j++) s += (a[ao + j] as number) * (b[bo + j] as number);
   return s;
 }
