@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
-import { describeWithBackends, expectNoLeakedTensors, expectTensorsClose } from '@ot/test-utils';
+import { describeWithBackends, expectNoLeakedTensors, expectTensorsClose, loadFixture } from '@ot/test-utils';
 import { DenseICNN, MlpPotential, conjugate, type ConjugateTarget } from '../src/index.js';
 
 // f(x) = ½ xᵀAx + bᵀx: x̂(y) = A⁻¹(y − b), f*(y) = ½ (y − b)ᵀA⁻¹(y − b).
@@ -35,6 +35,16 @@ const expectedX = ys.map((y) => {
 });
 const expectedValue = ys.map((y, i) => 0.5 * ((y[0]! - b[0]!) * expectedX[i]![0]! + (y[1]! - b[1]!) * expectedX[i]![1]!));
 
+/** torch.optim.LBFGS iterates on a 5-d quadratic (scripts/fixtures/lbfgs_refs.py). */
+interface LbfgsRefs {
+  A: number[][];
+  b: number[];
+  y: number[][];
+  x0: number[][];
+  cases: Array<{ memory: number; sample: number; iterates: number[][] }>;
+}
+const lbfgsRefs = await loadFixture<LbfgsRefs>(import.meta.url, './fixtures/lbfgs_refs.json');
+
 describeWithBackends('conjugate', () => {
   it('L-BFGS finds the closed-form conjugate point of a quadratic', () => {
     const r = conjugate(quadratic, ys, { solver: 'lbfgs', gtol: 1e-5, maxIter: 100 });
@@ -43,6 +53,42 @@ describeWithBackends('conjugate', () => {
     expect(Array.from(r.converged)).toEqual([1, 1, 1, 1]);
     expect(r.iterations).toBeLessThan(30);
     tf.dispose([r.x, r.value]);
+  });
+
+  it("L-BFGS takes torch.optim.LBFGS's iterates, for memories 2, 3 and 10 (the (s, y) history wraps around)", async () => {
+    const { A: A5, b: b5 } = lbfgsRefs;
+    const f: ConjugateTarget = {
+      dim: 5,
+      valueAndGrad: (x) =>
+        tf.tidy(() => {
+          const ax = tf.matMul(x, tf.tensor2d(A5));
+          const value = tf.add(tf.mul(tf.sum(tf.mul(ax, x), 1), 0.5), tf.sum(tf.mul(x, tf.tensor1d(b5)), 1)) as tf.Tensor1D;
+          return { value, grad: tf.add(ax, tf.tensor1d(b5)) as tf.Tensor2D };
+        }),
+    };
+    let compared = 0;
+    await expectNoLeakedTensors(() => {
+      for (const memory of [2, 3, 10]) {
+        const bySample = lbfgsRefs.cases.filter((c) => c.memory === memory);
+        const kMax = Math.max(...bySample.map((c) => c.iterates.length));
+        for (const lineSearch of ['backtracking', 'sequential'] as const) {
+          for (let k = 1; k <= kMax; k++) {
+            // All samples in one batch (each keeps its own memory); compared while torch's unit
+            // steps pass Armijo by a clear margin (the fixture keeps only those).
+            const r = conjugate(f, lbfgsRefs.y, { init: lbfgsRefs.x0, maxIter: k, memory, gtol: 1e-12, lineSearch });
+            const x = r.x.arraySync();
+            for (const c of bySample.filter((c) => c.iterates.length >= k)) {
+              const want = c.iterates[k - 1]!;
+              const err = Math.max(...want.map((w, j) => Math.abs(x[c.sample]![j]! - w)));
+              expect(err, `memory ${memory}, ${lineSearch}, sample ${c.sample}, iteration ${k}`).toBeLessThan(2e-5);
+              compared++;
+            }
+            tf.dispose([r.x, r.value]);
+          }
+        }
+      }
+    });
+    expect(compared).toBe(2 * lbfgsRefs.cases.reduce((s, c) => s + c.iterates.length, 0));
   });
 
   it('Adam (cosine-decayed) finds it too, from a given init', () => {
