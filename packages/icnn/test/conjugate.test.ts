@@ -14,15 +14,17 @@ const Ainv = [
   [1 / det, -0.5 / det],
   [-0.5 / det, 2 / det],
 ];
-const quadratic: ConjugateTarget = {
-  dim: 2,
+/** f(x) = ½ xᵀAx + bᵀx (A symmetric) and ∇f(x) = Ax + b. */
+const quadraticTarget = (A: number[][], b: number[]): ConjugateTarget => ({
+  dim: b.length,
   valueAndGrad: (x) =>
     tf.tidy(() => {
       const ax = tf.matMul(x, tf.tensor2d(A));
       const value = tf.add(tf.mul(tf.sum(tf.mul(ax, x), 1), 0.5), tf.sum(tf.mul(x, tf.tensor1d(b)), 1)) as tf.Tensor1D;
       return { value, grad: tf.add(ax, tf.tensor1d(b)) as tf.Tensor2D };
     }),
-};
+});
+const quadratic = quadraticTarget(A, b);
 const ys = [
   [0, 0],
   [3, -2],
@@ -56,16 +58,7 @@ describeWithBackends('conjugate', () => {
   });
 
   it("L-BFGS takes torch.optim.LBFGS's iterates, for memories 2, 3 and 10 (the (s, y) history wraps around)", async () => {
-    const { A: A5, b: b5 } = lbfgsRefs;
-    const f: ConjugateTarget = {
-      dim: 5,
-      valueAndGrad: (x) =>
-        tf.tidy(() => {
-          const ax = tf.matMul(x, tf.tensor2d(A5));
-          const value = tf.add(tf.mul(tf.sum(tf.mul(ax, x), 1), 0.5), tf.sum(tf.mul(x, tf.tensor1d(b5)), 1)) as tf.Tensor1D;
-          return { value, grad: tf.add(ax, tf.tensor1d(b5)) as tf.Tensor2D };
-        }),
-    };
+    const f = quadraticTarget(lbfgsRefs.A, lbfgsRefs.b);
     let compared = 0;
     await expectNoLeakedTensors(() => {
       for (const memory of [2, 3, 10]) {
