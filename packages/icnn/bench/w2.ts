@@ -74,7 +74,9 @@
  *                           best logged, training seconds) to DIR/<bench>-d<d>-<method>-seed<seed>.json
  *                           every --checkpoint-every steps (default 5000) and at the end, and resume
  *                           from that file when it exists (same command line required; pretraining is
- *                           not repeated), so that a long run can span several sessions.
+ *                           not repeated), so that a long run can span several sessions. A gzipped
+ *                           copy beside it (<name>.json.gz, e.g. one kept in git between sessions) is
+ *                           read too; of the two, the one further along is resumed.
  *
  * Without --pair/--gaussian: every pair in ../shared/benchmarks/w2/ (d = 2..32) and Gaussians
  * D = 2, 4, 8, 16, 32, 64 (pairs first, smallest first). Each run stops at --iters steps or after
@@ -84,6 +86,7 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { gunzipSync } from 'node:zlib';
 import * as tf from '@tensorflow/tfjs-core';
 import { createRng, initBackend, randomNormal, randomUniform, type Rng, type RngState } from '@ot/core';
 import { l2Uvp, mapCosine } from '@ot/metrics';
@@ -278,13 +281,24 @@ interface Trainer {
   setState(s: TrainerState): Promise<void>;
 }
 
-/** Loads the run's checkpoint into `t` when there is one; returns it (undefined for a fresh run). */
+/**
+ * Loads the run's checkpoint into `t` when there is one — `path` or its gzipped copy `path.gz`,
+ * whichever is further along; returns it (undefined for a fresh run).
+ */
 async function resume(path: string | undefined, label: string, t: Trainer): Promise<Checkpoint | undefined> {
-  if (path === undefined || !existsSync(path)) return undefined;
-  const c = JSON.parse(readFileSync(path, 'utf8')) as Checkpoint;
-  if (c.config !== runConfig(label)) throw new Error(`${path} was written with other options; delete it or use the same command line`);
+  if (path === undefined) return undefined;
+  const found = [path, `${path}.gz`]
+    .filter((p) => existsSync(p))
+    .map((p) => {
+      const raw = readFileSync(p);
+      return { p, c: JSON.parse((p.endsWith('.gz') ? gunzipSync(raw) : raw).toString('utf8')) as Checkpoint };
+    })
+    .sort((a, b) => b.c.step - a.c.step);
+  if (found.length === 0) return undefined;
+  const { p, c } = found[0]!;
+  if (c.config !== runConfig(label)) throw new Error(`${p} was written with other options; delete it or use the same command line`);
   await t.setState(c.trainer);
-  console.log(`  resumed from ${path} at step ${c.step} (${c.secs.toFixed(0)} s trained)`);
+  console.log(`  resumed from ${p} at step ${c.step} (${c.secs.toFixed(0)} s trained)`);
   return c;
 }
 
