@@ -224,14 +224,17 @@ function lbfgs(
     gradNorm[i] = infNorm(g, i * d, d);
     if ((gradNorm[i] as number) <= o.gtol) [converged[i], active[i]] = [1, 0];
   }
-  /** Moves sample i to the accepted point (xi, vi, gi), updating its L-BFGS memory and convergence. */
-  const accept = (i: number, xi: Float64Array, vi: number, gi: Float64Array): void => {
+  /**
+   * Moves sample i to the accepted point xs[xo … xo + d) with value vi and gradient gs[go … go + d),
+   * updating its L-BFGS memory and convergence.
+   */
+  const accept = (i: number, xs: Float64Array, xo: number, vi: number, gs: Float64Array, go: number): void => {
     for (let j = 0; j < d; j++) {
-      sNew[j] = (xi[j] as number) - (x[i * d + j] as number);
-      yNew[j] = (gi[j] as number) - (g[i * d + j] as number);
+      sNew[j] = (xs[xo + j] as number) - (x[i * d + j] as number);
+      yNew[j] = (gs[go + j] as number) - (g[i * d + j] as number);
+      x[i * d + j] = xs[xo + j] as number;
+      g[i * d + j] = gs[go + j] as number;
     }
-    x.set(xi, i * d);
-    g.set(gi, i * d);
     v[i] = vi;
     if (dot(sNew, yNew) > 1e-10 * Math.sqrt(dot(yNew, yNew) * dot(sNew, sNew))) {
       const c = count[i] as number;
@@ -264,7 +267,7 @@ function lbfgs(
         // Near the optimum the decrease drops below float32 round-off of f: accept a step that
         // keeps f within round-off and reduces the gradient (cf. Hager–Zhang's approximate Wolfe).
         const approx = vNew <= (v[i] as number) + 1e-6 * (Math.abs(v[i] as number) + 1) && infNorm(ev.g, k * d, d) < (gradNorm[i] as number);
-        if (armijo || approx) accept(i, xs.subarray(k * d, (k + 1) * d), vNew, ev.g.subarray(k * d, (k + 1) * d));
+        if (armijo || approx) accept(i, xs, k * d, vNew, ev.g, k * d);
         else {
           step[i]! *= 0.5;
           still.push(i);
@@ -283,7 +286,7 @@ function lbfgs(
   const gridSearch = (rows: readonly number[], p: Float64Array, slope: Float64Array, rounds: 'parallel' | 'doubling'): void => {
     const E = o.lsEvaluations;
     const steps = Array.from({ length: E }, (_, k) => o.lsBase ** -k);
-    const chosen: Array<{ i: number; point: Float64Array; value: number; grad?: Float64Array }> = [];
+    const chosen: Array<{ i: number; point: Float64Array; value: number }> = []; // passed, gradient to come
     let pending = rows;
     for (let k0 = 0, size = rounds === 'parallel' ? E : 1; k0 < E && pending.length > 0; k0 += size, size *= 2) {
       const tried = steps.slice(k0, k0 + size);
@@ -304,40 +307,39 @@ function lbfgs(
       const ev = f.value !== undefined && !(rounds === 'doubling' && k0 === 0) ? { v: evalValues(f, xs, ys, m, d), g: undefined } : evalPoints(f, xs, ys, m, d);
       const still: number[] = [];
       pending.forEach((i, r) => {
-        const k = tried.findIndex((a, k) => (ev.v[r * C + k] as number) < (v[i] as number) + ARMIJO_C1 * a * (slope[i] as number));
-        if (k < 0) {
+        let k = 0;
+        while (k < C && !((ev.v[r * C + k] as number) < (v[i] as number) + ARMIJO_C1 * (tried[k] as number) * (slope[i] as number))) k++;
+        if (k === C) {
           still.push(i);
           return;
         }
         const at = r * C + k;
-        chosen.push({ i, point: xs.slice(at * d, (at + 1) * d), value: ev.v[at] as number, ...(ev.g !== undefined ? { grad: ev.g.slice(at * d, (at + 1) * d) } : {}) });
+        // Samples are independent: one that passed can move now (nothing else reads its row).
+        if (ev.g !== undefined) accept(i, xs, at * d, ev.v[at] as number, ev.g, at * d);
+        else chosen.push({ i, point: xs.slice(at * d, (at + 1) * d), value: ev.v[at] as number });
       });
       pending = still;
     }
     for (const i of pending) active[i] = 0; // no step passed: the sample stops, as in w2ot
     if (chosen.length === 0) return;
-    const missing = chosen.filter((c) => c.grad === undefined);
-    if (missing.length > 0) {
-      const xc = new Float64Array(missing.length * d);
-      const yc = new Float64Array(missing.length * d);
-      missing.forEach(({ i, point }, c) => {
-        xc.set(point, c * d);
-        yc.set(y.subarray(i * d, (i + 1) * d), c * d);
-      });
-      const g = evalPoints(f, xc, yc, missing.length, d).g;
-      missing.forEach((c, k) => (c.grad = g.slice(k * d, (k + 1) * d)));
-    }
-    for (const c of chosen) accept(c.i, c.point, c.value, c.grad!);
+    const xc = new Float64Array(chosen.length * d);
+    const yc = new Float64Array(chosen.length * d);
+    chosen.forEach(({ i, point }, c) => {
+      xc.set(point, c * d);
+      yc.set(y.subarray(i * d, (i + 1) * d), c * d);
+    });
+    const gc = evalPoints(f, xc, yc, chosen.length, d).g;
+    chosen.forEach((c, k) => accept(c.i, xc, k * d, c.value, gc, k * d));
   };
   const q = new Float64Array(d);
   const alpha = new Float64Array(M);
+  const p = new Float64Array(n * d); // each active sample's direction and slope, rewritten every iteration
+  const slope = new Float64Array(n);
   let it = 0;
   for (; it < o.maxIter; it++) {
     const rows = all.filter((i) => active[i] === 1);
     if (rows.length === 0) break;
     // Two-loop recursion per sample.
-    const p = new Float64Array(n * d);
-    const slope = new Float64Array(n);
     for (const i of rows) {
       for (let j = 0; j < d; j++) q[j] = g[i * d + j] as number;
       const len = count[i] as number;
