@@ -29,6 +29,7 @@ import {
 } from '@ot/core';
 import { checkP } from './internal/args.js';
 import { orthonormalColumns } from './internal/ops.js';
+import type { MixingParams, RowMlpParams } from './internal/amortized-layers.js';
 import { projectRows, projectRowsWithDirections } from './internal/project.js';
 import { uniformCostsForDirections, uniformPair } from './internal/uniform-costs.js';
 import { detachedCopy } from './internal/sphere-ascent.js';
@@ -102,6 +103,24 @@ export abstract class AmortizedSlicer {
     const v = tf.tidy(() => tf.variable(randomUniform(shape, this.rng, -bound, bound), true));
     this.vars.push(v);
     return v;
+  }
+
+  /**
+   * The linear amortized model's parameters (Definition 3): w0 `[d, K]`, w1 and w2 `[m, K]`,
+   * U(±1/√(2m)).
+   */
+  protected mixingParams(): MixingParams {
+    const bound = 1 / Math.sqrt(2 * this.m);
+    return { w0: this.param([this.d, this.K], bound), w1: this.param([this.m, this.K], bound), w2: this.param([this.m, this.K], bound) };
+  }
+
+  /** A sigmoid MLP R^d → R^d on rows (W_in `[d, h]`, W_out `[h, d]`, b `[1, d]`), U(±1/√fan_in). */
+  protected rowMlpParams(hidden: number): RowMlpParams {
+    return {
+      wIn: this.param([this.d, hidden], 1 / Math.sqrt(this.d)),
+      wOut: this.param([hidden, this.d], 1 / Math.sqrt(hidden)),
+      b: this.param([1, this.d], 1 / Math.sqrt(hidden)),
+    };
   }
 
   /** The raw (unnormalized) directions `[d, K]` for mini-batches `x`, `y` `[m, d]`. */

@@ -9,7 +9,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { checkInteger } from '@ot/core';
 import { AmortizedSlicer, type AmortizedSlicerOptions } from './amortized.js';
-import { matMulPlain } from './internal/ops.js';
+import { mix, rowMlp, type MixingParams, type RowMlpParams } from './internal/amortized-layers.js';
 
 /**
  * Generalized linear amortized slicer for mini-batches `[m, d]`.
@@ -23,35 +23,18 @@ import { matMulPlain } from './internal/ops.js';
  * ```
  */
 export class GeneralizedLinearAmortizedSlicer extends AmortizedSlicer {
-  private readonly w0: tf.Variable;
-  private readonly w1: tf.Variable;
-  private readonly w2: tf.Variable;
-  private readonly W1: tf.Variable;
-  private readonly W2: tf.Variable;
-  private readonly b0: tf.Variable;
+  private readonly mixing: MixingParams;
+  /** g(x) = σ(x W1ᵀ) W2ᵀ + b0 on rows (W1ᵀ `[d, h]`, W2ᵀ `[h, d]`). */
+  private readonly g: RowMlpParams;
 
   constructor(m: number, d: number, options: AmortizedSlicerOptions = {}) {
     super(m, d, options);
     const h = checkInteger(options.hidden ?? this.d, 'hidden');
-    const bound = 1 / Math.sqrt(2 * this.m);
-    this.w0 = this.param([this.d, this.K], bound);
-    this.w1 = this.param([this.m, this.K], bound);
-    this.w2 = this.param([this.m, this.K], bound);
-    // Row layout: g(X) = σ(X W1ᵀ) W2ᵀ + b0, stored as W1ᵀ [d, h] and W2ᵀ [h, d].
-    this.W1 = this.param([this.d, h], 1 / Math.sqrt(this.d));
-    this.W2 = this.param([h, this.d], 1 / Math.sqrt(h));
-    this.b0 = this.param([1, this.d], 1 / Math.sqrt(h));
-  }
-
-  private g(x: tf.Tensor2D): tf.Tensor2D {
-    return tf.add(matMulPlain(tf.sigmoid(matMulPlain(x, this.W1 as tf.Tensor2D)), this.W2 as tf.Tensor2D), this.b0) as tf.Tensor2D;
+    this.mixing = this.mixingParams();
+    this.g = this.rowMlpParams(h);
   }
 
   protected rawDirections(x: tf.Tensor2D, y: tf.Tensor2D): tf.Tensor2D {
-    return tf.tidy(() => {
-      const gx = tf.transpose(this.g(x)) as tf.Tensor2D;
-      const gy = tf.transpose(this.g(y)) as tf.Tensor2D;
-      return tf.add(this.w0, tf.add(matMulPlain(gx, this.w1 as tf.Tensor2D), matMulPlain(gy, this.w2 as tf.Tensor2D))) as tf.Tensor2D;
-    });
+    return tf.tidy(() => mix(this.mixing, rowMlp(this.g, x), rowMlp(this.g, y)));
   }
 }

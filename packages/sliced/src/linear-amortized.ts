@@ -9,7 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { AmortizedSlicer, type AmortizedSlicerOptions } from './amortized.js';
-import { matMulPlain } from './internal/ops.js';
+import { mix, type MixingParams } from './internal/amortized-layers.js';
 
 /**
  * Linear amortized slicer for mini-batches `[m, d]`.
@@ -24,23 +24,14 @@ import { matMulPlain } from './internal/ops.js';
  * ```
  */
 export class LinearAmortizedSlicer extends AmortizedSlicer {
-  private readonly w0: tf.Variable;
-  private readonly w1: tf.Variable;
-  private readonly w2: tf.Variable;
+  private readonly mixing: MixingParams;
 
   constructor(m: number, d: number, options: AmortizedSlicerOptions = {}) {
     super(m, d, options);
-    const bound = 1 / Math.sqrt(2 * this.m);
-    this.w0 = this.param([this.d, this.K], bound);
-    this.w1 = this.param([this.m, this.K], bound);
-    this.w2 = this.param([this.m, this.K], bound);
+    this.mixing = this.mixingParams();
   }
 
   protected rawDirections(x: tf.Tensor2D, y: tf.Tensor2D): tf.Tensor2D {
-    return tf.tidy(() => {
-      const xt = tf.transpose(x) as tf.Tensor2D;
-      const yt = tf.transpose(y) as tf.Tensor2D;
-      return tf.add(this.w0, tf.add(matMulPlain(xt, this.w1 as tf.Tensor2D), matMulPlain(yt, this.w2 as tf.Tensor2D))) as tf.Tensor2D;
-    });
+    return mix(this.mixing, x, y);
   }
 }
