@@ -38,7 +38,18 @@ export default defineConfig({
   // Workspace packages resolve to their TypeScript sources, as in the tests: no prior build needed.
   resolve: { conditions: ['source', 'module', 'browser', 'import', 'default'] },
   plugins: [tfjsWasmFiles()],
-  build: { target: 'es2022', chunkSizeWarningLimit: 4000 },
+  build: {
+    target: 'es2022',
+    chunkSizeWarningLimit: 4000,
+    rolldownOptions: {
+      // @ot/core's backend loader and @ot/icnn's benchmark reader import node:* modules only when
+      // running in Node (dynamic imports behind a process check): leave them out of the page.
+      external: [/^node:/],
+      // The page imports the backends statically (src/backend.ts) so that they are bundled;
+      // @ot/core's dynamic import of the wasm backend then shares that chunk, as intended.
+      checks: { ineffectiveDynamicImport: false },
+    },
+  },
   server: { host: '127.0.0.1' },
   preview: { host: '127.0.0.1' },
 });
