@@ -77,6 +77,9 @@
  *                           not repeated), so that a long run can span several sessions. A gzipped
  *                           copy beside it (<name>.json.gz, e.g. one kept in git between sessions) is
  *                           read too; of the two, the one further along is resumed.
+ *                           SIGTERM or Ctrl-C during training finishes the current step, writes the
+ *                           checkpoint and exits (a second signal exits at once), so a session can
+ *                           end a run at any step without losing its progress.
  *
  * Without --pair/--gaussian: every pair in ../shared/benchmarks/w2/ (d = 2..32) and Gaussians
  * D = 2, 4, 8, 16, 32, 64 (pairs first, smallest first). Each run stops at --iters steps or after
@@ -308,6 +311,17 @@ async function save(path: string, c: Checkpoint): Promise<void> {
   renameSync(`${path}.tmp`, path); // a kill mid-write leaves the previous checkpoint intact
 }
 
+/** Set by SIGTERM / SIGINT while a checkpointed run trains: stop after the current step. */
+let stopRequested = false;
+let checkpointing = false;
+const onSignal = (signal: NodeJS.Signals): void => {
+  if (!checkpointing || stopRequested) process.exit(signal === 'SIGINT' ? 130 : 143);
+  stopRequested = true;
+  console.log(`  ${signal}: stopping after the current step and writing the checkpoint`);
+};
+process.on('SIGTERM', onSignal);
+process.on('SIGINT', onSignal);
+
 async function train(t: Trainer, bench: W2Benchmark, rng: Rng, mapFn: (x: tf.Tensor2D) => tf.Tensor2D, label: string, ckptPath: string | undefined, from?: Checkpoint): Promise<RunResult> {
   const start = performance.now();
   const secsBefore = from?.secs ?? 0;
@@ -321,7 +335,8 @@ async function train(t: Trainer, bench: W2Benchmark, rng: Rng, mapFn: (x: tf.Ten
     await save(ckptPath, { config: runConfig(label), step: s, secs: trained(), ...(best !== undefined ? { best } : {}), rng: rng.getState(), trainer: await t.getState() });
     evalSecs += (performance.now() - e0) / 1000;
   };
-  while (s < iters && trained() < seconds) {
+  checkpointing = ckptPath !== undefined;
+  while (s < iters && trained() < seconds && !stopRequested) {
     const x = bench.sample(batch, rng);
     const y = bench.sampleTarget(batch, rng);
     t.step(x, y);
@@ -335,8 +350,14 @@ async function train(t: Trainer, bench: W2Benchmark, rng: Rng, mapFn: (x: tf.Ten
       console.log(`  step ${s}: L2-UVP ${uvp.toFixed(2)} % (${trained().toFixed(0)} s)`);
     }
     if (s % checkpointEvery === 0) await checkpoint();
+    else if (checkpointing) await new Promise(setImmediate); // lets a pending SIGTERM / SIGINT handler run
   }
   await checkpoint();
+  checkpointing = false;
+  if (stopRequested) {
+    console.log(`  stopped at step ${s} (${trained().toFixed(0)} s trained); checkpoint written to ${ckptPath}`);
+    process.exit(0);
+  }
   return { steps: s, secs: trained(), ...(best !== undefined ? { best } : {}) };
 }
 
