@@ -45,7 +45,7 @@ const weightDecays = new WeakMap<tf.Optimizer, number>();
 /** Draws `[n, d]` samples. */
 export type BatchSampler = (n: number, rng: Rng) => tf.Tensor2D;
 
-/** Progress report of {@link fitLoop}. */
+/** Progress report passed to `onProgress` by the trainers' `fit` and `pretrain`. */
 export interface Progress<L> {
   /** 1-based iteration number. */
   readonly iter: number;

@@ -85,7 +85,9 @@ export function toHostMatrix(x: HostMatrix, name: string, d: number): Float64Arr
   return m;
 }
 
-interface TraceSqrt {
+/** The result of {@link traceSqrtProduct}. */
+export interface TraceSqrt {
+  /** Tr (Σ1 Σ2)^{½}. */
   value: number;
   /** Most negative eigenvalue met (or Schur-complement diagonal of Σ1); 0 when none. */
   mostNegative: number;

@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 export { l2Uvp, mapCosine, type PointMap, type Sampler, type MapMetricOptions } from './map-metrics.js';
-export { frechetDistance, traceSqrtProduct, type FrechetOptions, type HostMatrix, type HostVector } from './frechet-distance.js';
+export { frechetDistance, traceSqrtProduct, type FrechetOptions, type TraceSqrt, type HostMatrix, type HostVector } from './frechet-distance.js';
 export { FeatureStatistics, featureStatistics, type GaussianStatistics, type FeatureBatch } from './statistics.js';
 export { inceptionScoreFromLogits, type ScoreSummary, type LogitsInput } from './inception-score.js';
 export { kernelInceptionDistance, type KidOptions } from './kernel-inception-distance.js';

@@ -107,14 +107,18 @@ export abstract class AmortizedSlicer {
 
   /**
    * The linear amortized model's parameters (Definition 3): w0 `[d, K]`, w1 and w2 `[m, K]`,
-   * U(±1/√(2m)).
+   * U(±1/√(2m)). Shared by the three amortized slicers of this package.
+   * @internal
    */
   protected mixingParams(): MixingParams {
     const bound = 1 / Math.sqrt(2 * this.m);
     return { w0: this.param([this.d, this.K], bound), w1: this.param([this.m, this.K], bound), w2: this.param([this.m, this.K], bound) };
   }
 
-  /** A sigmoid MLP R^d → R^d on rows (W_in `[d, h]`, W_out `[h, d]`, b `[1, d]`), U(±1/√fan_in). */
+  /**
+   * A sigmoid MLP R^d → R^d on rows (W_in `[d, h]`, W_out `[h, d]`, b `[1, d]`), U(±1/√fan_in).
+   * @internal
+   */
   protected rowMlpParams(hidden: number): RowMlpParams {
     return {
       wIn: this.param([this.d, hidden], 1 / Math.sqrt(this.d)),
